@@ -1,0 +1,40 @@
+import type { RateLimiter } from "../durable-objects/rate-limiter";
+import type { QueueEvent } from "./services/events";
+
+/** Every binding, variable and secret the Worker sees, typed once. */
+export interface Env {
+  // Storage and coordination
+  DB: D1Database;
+  CACHE: KVNamespace;
+  MEDIA: R2Bucket;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  EVENTS: Queue<QueueEvent>;
+  ASSETS: Fetcher;
+
+  // Variables (wrangler.toml [vars])
+  APP_ENV: "development" | "test" | "staging" | "production";
+  APP_ORIGIN: string;
+  CORS_ORIGINS: string;
+  MAX_BODY_BYTES: string;
+  MAIL_TRANSPORT: "console" | "webhook";
+
+  // Secrets (.dev.vars locally, `wrangler secret put` elsewhere)
+  JWT_SECRET: string;
+  PASSWORD_PEPPER: string;
+  MAIL_WEBHOOK_URL?: string;
+  MAIL_WEBHOOK_TOKEN?: string;
+  /** Only set by the benchmark configuration: enables the /__floor route. */
+  BENCH_FLOOR?: string;
+}
+
+/** Per-request values the gateway middleware sets for every handler. */
+export interface Variables {
+  requestId: string;
+  cspNonce: string;
+  startedAt: number;
+  /** Filled by auth middleware; logged as the actor of the request. */
+  actorId?: string;
+}
+
+/** The one Hono environment type shared by every route. */
+export type AppEnv = { Bindings: Env; Variables: Variables };

@@ -1,0 +1,16 @@
+import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
+import type { Context } from "hono";
+// The Remix build is produced by `npm run build` before wrangler bundles the Worker.
+import * as build from "../build/server";
+import type { AppEnv } from "./env";
+
+const handleRemixRequest = createRequestHandler(build as unknown as ServerBuild);
+
+/** Every non-API path: the reader site and the admin app, rendered by Remix. */
+export function renderRemix(c: Context<AppEnv>): Promise<Response> {
+  return handleRemixRequest(c.req.raw, {
+    cloudflare: { env: c.env, ctx: c.executionCtx },
+    requestId: c.get("requestId"),
+    cspNonce: c.get("cspNonce"),
+  });
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import type { Env } from "../env";
+
+/**
+ * Everything that travels through the `EVENTS` queue. Messages are validated
+ * again on the consumer side: a queue is an outside input like any other.
+ */
+export const queueEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("health.ping"), sentAt: z.number() }),
+]);
+
+export type QueueEvent = z.infer<typeof queueEventSchema>;
+
+export const QUEUE_HEARTBEAT_KEY = "health:queue:last-consumed";
+
+/** Applies one event. Throwing makes the queue retry the message. */
+export async function handleEvent(env: Env, event: QueueEvent): Promise<void> {
+  switch (event.type) {
+    case "health.ping":
+      // The health check reads this back to show the consumer is alive.
+      await env.CACHE.put(
+        QUEUE_HEARTBEAT_KEY,
+        JSON.stringify({ sentAt: event.sentAt, consumedAt: Date.now() }),
+      );
+      return;
+  }
+}
