@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { api } from "./api/app";
+import { onError } from "./api/middleware/errors";
 import { requestId } from "./api/middleware/request-id";
 import { requestLog } from "./api/middleware/request-log";
 import { securityHeaders } from "./api/middleware/security-headers";
@@ -21,3 +22,4 @@ app.use("*", securityHeaders);
 
 app.route("/api", api);
 app.all("*", renderRemix);
+app.onError(onError);

@@ -18,5 +18,7 @@ api.use("*", bodyLimit());
 api.route("/health", health);
 
 answerMethodNotAllowed(api);
-api.notFound(apiNotFound);
+// Registered last, so it only answers what no route above claimed; the parent
+// app's Remix catch-all would otherwise turn unknown API paths into HTML pages.
+api.all("*", apiNotFound);
 api.onError(onError);
