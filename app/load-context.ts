@@ -8,5 +8,3 @@ declare module "@remix-run/cloudflare" {
     cspNonce: string;
   }
 }
-
-export {};

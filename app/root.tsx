@@ -68,7 +68,8 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = status === 404 ? "Page not found" : status === 403 ? "Not allowed" : "Something went wrong";
+  const title =
+    status === 404 ? "Page not found" : status === 403 ? "Not allowed" : "Something went wrong";
   const message =
     status === 404
       ? "We looked everywhere, but there is nothing at this address. It may have moved or been unpublished."

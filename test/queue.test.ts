@@ -13,7 +13,7 @@ describe("EVENTS queue consumer", () => {
       { id: "m2", timestamp: new Date(), attempts: 1, body: { type: "no.such.event" } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
     expect(result.retryMessages).toEqual([]);
@@ -31,7 +31,7 @@ describe("EVENTS queue consumer", () => {
       { id: "m3", timestamp: new Date(), attempts: 3, body: { type: "health.ping", sentAt: 1 } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, failingEnv, ctx);
+    await worker.queue(batch, failingEnv);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages).toEqual([{ msgId: "m3" }]);
     expect(result.explicitAcks).toEqual([]);

@@ -3,6 +3,7 @@ import { api } from "./api/app";
 import { onError } from "./api/middleware/errors";
 import { requestId } from "./api/middleware/request-id";
 import { requestLog } from "./api/middleware/request-log";
+import { sameOriginWrites } from "./api/middleware/same-origin";
 import { securityHeaders } from "./api/middleware/security-headers";
 import { serverTiming } from "./api/middleware/server-timing";
 import type { AppEnv } from "./env";
@@ -19,6 +20,7 @@ app.use("*", requestId);
 app.use("*", requestLog);
 app.use("*", serverTiming);
 app.use("*", securityHeaders);
+app.use("*", sameOriginWrites);
 
 app.route("/api", api);
 app.all("*", renderRemix);

@@ -1,4 +1,5 @@
 import type { RateLimiter } from "../durable-objects/rate-limiter";
+import type { Actor, ServiceContext } from "./services/context";
 import type { QueueEvent } from "./services/events";
 
 /** Every binding, variable and secret the Worker sees, typed once. */
@@ -32,8 +33,12 @@ export interface Variables {
   requestId: string;
   cspNonce: string;
   startedAt: number;
-  /** Filled by auth middleware; logged as the actor of the request. */
-  actorId?: string;
+  /** Bindings, database and request facts for the application layer. */
+  services: ServiceContext;
+  /** Who is calling, when they proved it (cookie, bearer token or API key). */
+  actor?: Actor;
+  /** The web session behind a cookie-authenticated request. */
+  sessionId?: string;
 }
 
 /** The one Hono environment type shared by every route. */

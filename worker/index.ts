@@ -1,3 +1,4 @@
+import { normalizeApiPath } from "./api/normalize-path";
 import { app } from "./app";
 import type { Env } from "./env";
 import { consumeEvents } from "./queue";
@@ -12,7 +13,7 @@ export default {
     if (env.BENCH_FLOOR === "1" && new URL(request.url).pathname === "/__floor") {
       return new Response("ok");
     }
-    return app.fetch(request, env, ctx);
+    return app.fetch(normalizeApiPath(request), env, ctx);
   },
   queue: (batch, env) => consumeEvents(batch, env),
   scheduled: (controller, env, ctx) => runScheduled(controller, env, ctx),

@@ -9,7 +9,8 @@ const handleRemixRequest = createRequestHandler(build as unknown as ServerBuild)
 /** Every non-API path: the reader site and the admin app, rendered by Remix. */
 export function renderRemix(c: Context<AppEnv>): Promise<Response> {
   return handleRemixRequest(c.req.raw, {
-    cloudflare: { env: c.env, ctx: c.executionCtx },
+    // Hono's ExecutionContext type is a subset of the runtime's; the object is the runtime's.
+    cloudflare: { env: c.env, ctx: c.executionCtx as unknown as ExecutionContext },
     requestId: c.get("requestId"),
     cspNonce: c.get("cspNonce"),
   });

@@ -1,6 +1,6 @@
 import type { MetaFunction } from "@remix-run/cloudflare";
-import type { RouteHandle } from "~/root";
 import { SiteFooter, SiteHeader } from "~/components/site-chrome";
+import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [
   { title: "Folio — publishing at the edge" },
@@ -42,8 +42,8 @@ export default function Landing() {
           <h1>Publications that load before the reader blinks.</h1>
           <p className="lede">
             Folio hosts many publications on one platform. Writers and editors work together in a
-            calm admin; readers anywhere get pages served from the network edge; your tools read
-            and manage everything through one API.
+            calm admin; readers anywhere get pages served from the network edge; your tools read and
+            manage everything through one API.
           </p>
         </section>
         <section className="container" aria-labelledby="features-heading">

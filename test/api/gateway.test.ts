@@ -15,7 +15,9 @@ describe("request id", () => {
     const body = await kept.json<{ instance: string }>();
     expect(body.instance).toBe("urn:folio:request:client-req-12345");
 
-    const replaced = await call("/api/nope", { headers: { "x-request-id": "<script>bad id</script>" } });
+    const replaced = await call("/api/nope", {
+      headers: { "x-request-id": "<script>bad id</script>" },
+    });
     expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -30,7 +32,9 @@ describe("request log", () => {
       },
     });
     expect(res.status).toBe(404);
-    const lines = log.mock.calls.map((args) => String(args[0])).filter((l) => l.includes('"msg":"request"'));
+    const lines = log.mock.calls
+      .map((args) => String(args[0]))
+      .filter((l) => l.includes('"msg":"request"'));
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0]!);
     expect(entry).toMatchObject({
@@ -72,7 +76,9 @@ describe("security headers", () => {
 
 describe("CORS", () => {
   it("opens the Content API to any origin, never with credentials", async () => {
-    const res = await call("/api/v1/content/anything", { headers: { origin: "https://elsewhere.example" } });
+    const res = await call("/api/v1/content/anything", {
+      headers: { origin: "https://elsewhere.example" },
+    });
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(res.headers.get("access-control-allow-credentials")).toBeNull();
   });

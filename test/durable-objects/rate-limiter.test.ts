@@ -49,7 +49,9 @@ describe("RateLimiter", () => {
     const policy = { capacity: 1, refillPerSecond: 1000 };
     await stub.consume(policy);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    const keys = await runInDurableObject(stub, (_i: RateLimiter, state) => [...state.storage.kv.list()]);
+    const keys = await runInDurableObject(stub, (_i: RateLimiter, state) => [
+      ...state.storage.kv.list(),
+    ]);
     expect(keys).toHaveLength(0);
     expect(await stub.peek(policy)).toBe(1);
   });

@@ -1,21 +1,32 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { answerMethodNotAllowed } from "./method-not-allowed";
+import { authenticate } from "./middleware/authenticate";
 import { bodyLimit } from "./middleware/body-limit";
 import { cors } from "./middleware/cors";
 import { apiNotFound, onError } from "./middleware/errors";
+import { auth } from "./routes/auth";
+import { dev } from "./routes/dev";
 import { health } from "./routes/health";
+import { me } from "./routes/me";
+import { publicationsApi } from "./routes/publications";
 
 /**
- * The API gateway, mounted at /api. Request id, logging and security headers
- * run for every path in worker/app.ts; these run for the API only.
+ * The API gateway, mounted at /api. Request id, logging, security headers and
+ * the same-origin check run for every path in worker/app.ts; these run for the
+ * API only.
  */
 export const api = new Hono<AppEnv>();
 
 api.use("*", cors);
 api.use("*", bodyLimit());
+api.use("*", authenticate);
 
 api.route("/health", health);
+api.route("/v1/auth", auth);
+api.route("/v1/me", me);
+api.route("/v1/publications", publicationsApi);
+api.route("/dev", dev);
 
 answerMethodNotAllowed(api);
 // Registered last, so it only answers what no route above claimed; the parent

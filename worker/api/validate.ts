@@ -22,12 +22,14 @@ export const validate = <Target extends keyof ValidationTargets, T extends z.Zod
       const status = target === "json" || target === "form" ? 422 : 400;
       throw problem(status, "Some fields are missing or invalid.", {
         code: "validation_failed",
-        errors: fieldErrors(result.error as z.ZodError),
+        errors: fieldErrors(result.error),
       });
     }
   });
 
-export function fieldErrors(error: z.ZodError): FieldError[] {
+export function fieldErrors(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}): FieldError[] {
   return error.issues.map((issue) => ({
     field: issue.path.map(String).join(".") || "(root)",
     message: issue.message,

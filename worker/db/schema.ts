@@ -1,8 +1,19 @@
 import { sql } from "drizzle-orm";
-import { sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 // Timestamps are ISO-8601 UTC strings: readable in backups, sortable as text.
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+const createdAt = () => text("created_at").notNull().default(now);
+
+export const ROLES = ["owner", "admin", "editor", "author", "contributor"] as const;
+export type Role = (typeof ROLES)[number];
 
 /** The root of the model: a person who can sign in. */
 export const users = sqliteTable(
@@ -14,15 +25,211 @@ export const users = sqliteTable(
     name: text("name").notNull().default(""),
     /** URL-safe, unique; used in author pages (`/@pub/author/{handle}`). */
     handle: text("handle").notNull(),
-    /** `scrypt$N$r$p$salt$hash`: algorithm and parameters travel with the hash. */
+    /** `scrypt$v=1$n=…,r=…,p=…$salt$hash`: parameters travel with the hash. */
     passwordHash: text("password_hash"),
     emailVerifiedAt: text("email_verified_at"),
-    createdAt: text("created_at").notNull().default(now),
+    createdAt: createdAt(),
     updatedAt: text("updated_at").notNull().default(now),
   },
-  (t) => [uniqueIndex("users_email_unique").on(t.email), uniqueIndex("users_handle_unique").on(t.handle)],
+  (t) => [
+    uniqueIndex("users_email_unique").on(t.email),
+    uniqueIndex("users_handle_unique").on(t.handle),
+  ],
+);
+
+/** Web sessions. `id` is the SHA-256 of the cookie token; the token itself is never stored. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: text("last_seen_at").notNull().default(now),
+    /** Absolute expiry (30 days after creation); idle expiry is last_seen_at + 7 days. */
+    expiresAt: text("expires_at").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Rotating refresh tokens for API clients; reuse of a spent one revokes its family. */
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    id: text("id").primaryKey(), // SHA-256 of the token
+    familyId: text("family_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("refresh_family_idx").on(t.familyId), index("refresh_user_idx").on(t.userId)],
+);
+
+/** One-time links sent by e-mail: verification and password reset. */
+export const emailTokens = sqliteTable(
+  "email_tokens",
+  {
+    id: text("id").primaryKey(), // SHA-256 of the token
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["verify_email", "reset_password"] }).notNull(),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [index("email_tokens_user_idx").on(t.userId, t.purpose)],
+);
+
+export const publications = sqliteTable(
+  "publications",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    locale: text("locale").notNull().default("en"),
+    timezone: text("timezone").notNull().default("UTC"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("publications_slug_unique").on(t.slug)],
+);
+
+export const memberships = sqliteTable(
+  "memberships",
+  {
+    publicationId: text("publication_id")
+      .notNull()
+      .references(() => publications.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.publicationId, t.userId] }),
+    index("memberships_user_idx").on(t.userId),
+  ],
+);
+
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    publicationId: text("publication_id")
+      .notNull()
+      .references(() => publications.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    acceptedAt: text("accepted_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("invitations_token_unique").on(t.tokenHash),
+    index("invitations_publication_idx").on(t.publicationId, t.createdAt),
+  ],
+);
+
+/** Publication API keys: `folio_<prefix>_<secret>`; only an HMAC of the whole key is kept. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    publicationId: text("publication_id")
+      .notNull()
+      .references(() => publications.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    /** JSON array of scopes, e.g. ["posts:read","posts:write"]. */
+    scopes: text("scopes").notNull(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("api_keys_secret_unique").on(t.secretHash),
+    index("api_keys_publication_idx").on(t.publicationId, t.createdAt),
+  ],
+);
+
+/** Who did what, when, from where. Never holds secrets. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(), // UUIDv7: sorts by time
+    publicationId: text("publication_id"),
+    actorUserId: text("actor_user_id"),
+    actorKeyId: text("actor_key_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    requestId: text("request_id"),
+    /** JSON object with non-secret details. */
+    metadata: text("metadata").notNull().default("{}"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("audit_publication_idx").on(t.publicationId, t.id),
+    index("audit_actor_idx").on(t.actorUserId, t.id),
+  ],
+);
+
+/** E-mails waiting to be sent (and the record of those sent). */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    toEmail: text("to_email").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    status: text("status", { enum: ["pending", "sent", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    sentAt: text("sent_at"),
+  },
+  (t) => [index("outbox_status_idx").on(t.status, t.createdAt)],
+);
+
+/** Replay protection for creates sent with `Idempotency-Key`. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    scope: text("scope").notNull(), // actor + route
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scope, t.key] }),
+    index("idempotency_expiry_idx").on(t.expiresAt),
+  ],
 );
 
 export type User = typeof users.$inferSelect;
-export type NewUser = typeof users.$inferInsert;
-
+export type Publication = typeof publications.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;

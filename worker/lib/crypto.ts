@@ -43,7 +43,7 @@ export function base64urlEncode(bytes: Uint8Array): string {
  * lengths and non-zero trailing bits. Canonical-only matters for tokens: two
  * different strings must never decode to the same signature.
  */
-export function base64urlDecode(input: string): Uint8Array {
+export function base64urlDecode(input: string): Uint8Array<ArrayBuffer> {
   const len = input.length;
   if (len % 4 === 1) throw new Base64UrlError();
   const out = new Uint8Array(Math.floor((len * 3) / 4));
@@ -80,7 +80,7 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
-export function utf8(text: string): Uint8Array {
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(text);
 }
 
@@ -126,7 +126,10 @@ export function hmacSha256Key(secret: string): Promise<CryptoKey> {
   return imported;
 }
 
-export async function hmacSha256(key: string, input: string | Uint8Array): Promise<Uint8Array> {
+export async function hmacSha256(
+  key: string,
+  input: string | Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
   const data = typeof input === "string" ? encoder.encode(input) : input;
   return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacSha256Key(key), data));
 }
@@ -157,8 +160,8 @@ export function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-// Monotonic state for uuidv7 in this isolate. Workers freeze Date.now() while
-// code runs (it only advances on I/O), so many ids share one millisecond; the
+// Monotonic state for uuidv7 in this isolate. Deployed Workers freeze Date.now()
+// while code runs (it only advances on I/O), so many ids share one ms; the
 // 12-bit rand_a field becomes a counter (RFC 9562 §6.2, method 1) to keep
 // them sorted in creation order.
 let lastMs = -1;

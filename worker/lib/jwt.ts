@@ -142,13 +142,10 @@ function isNumericDate(value: unknown): value is number {
 }
 
 /**
- * Verifies signature first and only then looks at claims, so nothing in an
- * unauthenticated payload is interpreted. Throws `JwtError` on any failure.
+ * Checks the header, then the signature, and only then parses the payload, so
+ * nothing in an unauthenticated payload is interpreted. Throws `JwtError`.
  */
-export async function verifyAccessToken(
-  token: string,
-  opts: VerifyOptions,
-): Promise<AccessClaims> {
+export async function verifyAccessToken(token: string, opts: VerifyOptions): Promise<AccessClaims> {
   checkSecret(opts.secret);
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) {
     throw new JwtError("malformed");
@@ -164,7 +161,7 @@ export async function verifyAccessToken(
     if (!ALLOWED_HEADER_KEYS.has(key)) throw new JwtError("algorithm");
   }
 
-  let signature: Uint8Array;
+  let signature: Uint8Array<ArrayBuffer>;
   try {
     signature = base64urlDecode(signatureB64);
   } catch {

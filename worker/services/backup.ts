@@ -45,9 +45,7 @@ export async function listTables(db: D1Database): Promise<string[]> {
     .all<{ name: string; sql: string }>();
   const virtual = results.filter((t) => /CREATE VIRTUAL TABLE/i.test(t.sql)).map((t) => t.name);
   const isFtsShadow = (name: string) => virtual.some((v) => name.startsWith(`${v}_`));
-  return results
-    .map((t) => t.name)
-    .filter((name) => !virtual.includes(name) && !isFtsShadow(name));
+  return results.map((t) => t.name).filter((name) => !virtual.includes(name) && !isFtsShadow(name));
 }
 
 async function exportTable(env: Env, table: string, key: string) {

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { database } from "../db/client";
 import type { Env } from "../env";
+import { deliverMail } from "./email";
 
 /**
  * Everything that travels through the `EVENTS` queue. Messages are validated
@@ -7,6 +9,7 @@ import type { Env } from "../env";
  */
 export const queueEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("health.ping"), sentAt: z.number() }),
+  z.object({ type: z.literal("email.send"), id: z.string().min(1) }),
 ]);
 
 export type QueueEvent = z.infer<typeof queueEventSchema>;
@@ -22,6 +25,9 @@ export async function handleEvent(env: Env, event: QueueEvent): Promise<void> {
         QUEUE_HEARTBEAT_KEY,
         JSON.stringify({ sentAt: event.sentAt, consumedAt: Date.now() }),
       );
+      return;
+    case "email.send":
+      await deliverMail(env, database(env.DB), event.id);
       return;
   }
 }

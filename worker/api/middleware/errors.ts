@@ -25,7 +25,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
       msg: "unhandled error",
       request_id: requestId,
       path: c.req.path,
-      error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+      error:
+        err instanceof Error
+          ? { name: err.name, message: err.message, stack: err.stack }
+          : String(err),
     }),
   );
   return problemResponse({ status: 500, detail: "Something went wrong on our side." }, requestId);

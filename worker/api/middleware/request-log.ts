@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env";
+import type { Actor } from "../../services/context";
 
 // W3C trace context: version-traceid-parentid-flags.
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
@@ -23,8 +24,11 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
       route: c.req.routePath,
       status: c.res.status,
       duration_ms: durationMs,
-      actor: c.get("actorId"),
+      actor: actorLabel(c.get("actor")),
       colo: (c.req.raw.cf as { colo?: string } | undefined)?.colo,
     }),
   );
 });
+
+const actorLabel = (actor: Actor | undefined) =>
+  actor ? (actor.kind === "user" ? `user:${actor.userId}` : `key:${actor.keyId}`) : undefined;

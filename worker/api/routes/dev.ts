@@ -1,0 +1,17 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../env";
+import { problem } from "../../lib/problem";
+import { seedDemo } from "../../services/demo-seed";
+
+/**
+ * Development-only endpoints. They answer 404 unless APP_ENV is development or
+ * test, so staging and production deployments do not have them at all.
+ */
+export const dev = new Hono<AppEnv>()
+  .use("*", async (c, next) => {
+    if (c.env.APP_ENV !== "development" && c.env.APP_ENV !== "test") {
+      throw problem(404, `No API route matches ${c.req.method} ${c.req.path}.`);
+    }
+    return next();
+  })
+  .post("/seed", async (c) => c.json(await seedDemo(c.get("services"))));
