@@ -8,7 +8,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import("../worker/index");
-      durableNamespaces: "RateLimiter";
+      durableNamespaces: "RateLimiter" | "PublicationHub";
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { PublicationHub } from "../durable-objects/publication-hub";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
 import type { Actor, ServiceContext } from "./services/context";
 import type { QueueEvent } from "./services/events";
@@ -9,6 +10,7 @@ export interface Env {
   CACHE: KVNamespace;
   MEDIA: R2Bucket;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  PUBLICATION_HUB: DurableObjectNamespace<PublicationHub>;
   EVENTS: Queue<QueueEvent>;
   ASSETS: Fetcher;
 

@@ -4,6 +4,7 @@ import type { Env } from "./env";
 import { consumeEvents } from "./queue";
 import { runScheduled } from "./scheduled";
 
+export { PublicationHub } from "../durable-objects/publication-hub";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 
 export default {

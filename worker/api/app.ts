@@ -9,6 +9,7 @@ import { auth } from "./routes/auth";
 import { dev } from "./routes/dev";
 import { health } from "./routes/health";
 import { me } from "./routes/me";
+import { postsApi } from "./routes/posts";
 import { publicationsApi } from "./routes/publications";
 
 /**
@@ -25,6 +26,7 @@ api.use("*", authenticate);
 api.route("/health", health);
 api.route("/v1/auth", auth);
 api.route("/v1/me", me);
+api.route("/v1/publications/:pub/posts", postsApi);
 api.route("/v1/publications", publicationsApi);
 api.route("/dev", dev);
 

@@ -233,3 +233,159 @@ export type User = typeof users.$inferSelect;
 export type Publication = typeof publications.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
+
+// ---- publishing ---------------------------------------------------------------------
+
+export const POST_STATUSES = ["draft", "scheduled", "published", "archived"] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+/**
+ * A post's working copy and its state. What readers see lives in
+ * `published_posts`: editing a published post changes nothing for readers
+ * until the update is published.
+ */
+export const posts = sqliteTable(
+  "posts",
+  {
+    id: text("id").primaryKey(),
+    publicationId: text("publication_id")
+      .notNull()
+      .references(() => publications.id, { onDelete: "cascade" }),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id),
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    excerpt: text("excerpt").notNull().default(""),
+    bodyMarkdown: text("body_markdown").notNull().default(""),
+    bodyHtml: text("body_html").notNull().default(""),
+    /** JSON array of tag names of the working copy. */
+    tags: text("tags").notNull().default("[]"),
+    status: text("status", { enum: POST_STATUSES }).notNull().default("draft"),
+    featureMediaId: text("feature_media_id"),
+    readingMinutes: integer("reading_minutes").notNull().default(1),
+    wordCount: integer("word_count").notNull().default(0),
+    /** +1 on every write; saves must name the version they started from. */
+    version: integer("version").notNull().default(1),
+    /** The version readers currently see; null if never published. */
+    publishedVersion: integer("published_version"),
+    publishedAt: text("published_at"),
+    scheduledAt: text("scheduled_at"),
+    /** Outcome of the last scheduled publish: null, "published", or an error. */
+    scheduleResult: text("schedule_result"),
+    locale: text("locale").notNull().default("en"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("posts_publication_slug_unique").on(t.publicationId, t.slug),
+    // Admin list: newest first per publication, optionally by status or author.
+    index("posts_publication_updated_idx").on(t.publicationId, t.updatedAt, t.id),
+    index("posts_publication_status_idx").on(t.publicationId, t.status, t.updatedAt, t.id),
+    index("posts_publication_author_idx").on(t.publicationId, t.authorId, t.updatedAt, t.id),
+  ],
+);
+
+/** Every save of a post, restorable. */
+export const postRevisions = sqliteTable(
+  "post_revisions",
+  {
+    postId: text("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    title: text("title").notNull(),
+    slug: text("slug").notNull(),
+    excerpt: text("excerpt").notNull(),
+    bodyMarkdown: text("body_markdown").notNull(),
+    tags: text("tags").notNull(),
+    featureMediaId: text("feature_media_id"),
+    authorId: text("author_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.version] })],
+);
+
+/** The copy readers see, one row per live post; written only by publishing. */
+export const publishedPosts = sqliteTable(
+  "published_posts",
+  {
+    postId: text("post_id")
+      .primaryKey()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    publicationId: text("publication_id").notNull(),
+    authorId: text("author_id").notNull(),
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    excerpt: text("excerpt").notNull(),
+    bodyHtml: text("body_html").notNull(),
+    bodyMarkdown: text("body_markdown").notNull(),
+    /** JSON array of { slug, name }. */
+    tags: text("tags").notNull(),
+    featureMediaId: text("feature_media_id"),
+    readingMinutes: integer("reading_minutes").notNull(),
+    version: integer("version").notNull(),
+    publishedAt: text("published_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("published_slug_unique").on(t.publicationId, t.slug),
+    index("published_list_idx").on(t.publicationId, t.publishedAt, t.postId),
+    index("published_author_idx").on(t.publicationId, t.authorId, t.publishedAt, t.postId),
+  ],
+);
+
+export const tags = sqliteTable(
+  "tags",
+  {
+    id: text("id").primaryKey(),
+    publicationId: text("publication_id")
+      .notNull()
+      .references(() => publications.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("tags_publication_slug_unique").on(t.publicationId, t.slug)],
+);
+
+/** Tags of live posts, with the post's date so tag pages page by index. */
+export const publishedPostTags = sqliteTable(
+  "published_post_tags",
+  {
+    publicationId: text("publication_id").notNull(),
+    tagId: text("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+    postId: text("post_id")
+      .notNull()
+      .references(() => publishedPosts.postId, { onDelete: "cascade" }),
+    publishedAt: text("published_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tagId, t.postId] }),
+    index("published_tag_list_idx").on(t.publicationId, t.tagId, t.publishedAt, t.postId),
+    index("published_tag_post_idx").on(t.postId),
+  ],
+);
+
+/** Old slugs of live posts, answered with 301 to the current one. */
+export const slugRedirects = sqliteTable(
+  "slug_redirects",
+  {
+    publicationId: text("publication_id")
+      .notNull()
+      .references(() => publications.id, { onDelete: "cascade" }),
+    oldSlug: text("old_slug").notNull(),
+    postId: text("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.publicationId, t.oldSlug] })],
+);
+
+export type Post = typeof posts.$inferSelect;
+export type PublishedPost = typeof publishedPosts.$inferSelect;
+export type Tag = typeof tags.$inferSelect;

@@ -13,6 +13,7 @@ export const problemTypes = {
   413: { code: "payload_too_large", title: "Payload too large" },
   415: { code: "unsupported_media_type", title: "Unsupported media type" },
   422: { code: "validation_failed", title: "Validation failed" },
+  428: { code: "precondition_required", title: "Precondition required" },
   429: { code: "rate_limited", title: "Too many requests" },
   500: { code: "internal_error", title: "Internal server error" },
   503: { code: "unavailable", title: "Service unavailable" },

@@ -10,6 +10,13 @@ import { deliverMail } from "./email";
 export const queueEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("health.ping"), sentAt: z.number() }),
   z.object({ type: z.literal("email.send"), id: z.string().min(1) }),
+  z.object({
+    type: z.literal("post.changed"),
+    event: z.string(),
+    publicationId: z.string(),
+    postId: z.string(),
+    at: z.number(),
+  }),
 ]);
 
 export type QueueEvent = z.infer<typeof queueEventSchema>;
@@ -28,6 +35,10 @@ export async function handleEvent(env: Env, event: QueueEvent): Promise<void> {
       return;
     case "email.send":
       await deliverMail(env, database(env.DB), event.id);
+      return;
+    case "post.changed":
+      // Fan-out point after publish (webhooks subscribe here once they exist).
+      console.log(JSON.stringify({ level: "info", msg: event.event, post_id: event.postId }));
       return;
   }
 }
