@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { api } from "./api/app";
 import { onError } from "./api/middleware/errors";
+import { publicCache } from "./api/middleware/public-cache";
 import { requestId } from "./api/middleware/request-id";
 import { requestLog } from "./api/middleware/request-log";
 import { sameOriginWrites } from "./api/middleware/same-origin";
@@ -8,6 +9,7 @@ import { securityHeaders } from "./api/middleware/security-headers";
 import { serverTiming } from "./api/middleware/server-timing";
 import type { AppEnv } from "./env";
 import { renderRemix } from "./remix";
+import { siteResources } from "./site/routes";
 
 /**
  * The whole Worker's HTTP surface. Order matters: the request id exists before
@@ -23,5 +25,9 @@ app.use("*", securityHeaders);
 app.use("*", sameOriginWrites);
 
 app.route("/api", api);
+// Reader pages and feeds: served from the edge cache when they can be.
+app.use("/:pub{@[a-z0-9-]+}/*", publicCache);
+app.use("/:pub{@[a-z0-9-]+}", publicCache);
+app.route("/", siteResources);
 app.all("*", renderRemix);
 app.onError(onError);

@@ -5,7 +5,9 @@ import { authenticate } from "./middleware/authenticate";
 import { bodyLimit } from "./middleware/body-limit";
 import { cors } from "./middleware/cors";
 import { apiNotFound, onError } from "./middleware/errors";
+import { publicCache } from "./middleware/public-cache";
 import { auth } from "./routes/auth";
+import { content } from "./routes/content";
 import { dev } from "./routes/dev";
 import { health } from "./routes/health";
 import { me } from "./routes/me";
@@ -23,7 +25,10 @@ api.use("*", cors);
 api.use("*", bodyLimit());
 api.use("*", authenticate);
 
+api.use("/v1/content/*", publicCache);
+
 api.route("/health", health);
+api.route("/v1/content", content);
 api.route("/v1/auth", auth);
 api.route("/v1/me", me);
 api.route("/v1/publications/:pub/posts", postsApi);

@@ -15,6 +15,7 @@ import type { Env } from "../env";
  */
 
 export const scopes = {
+  publication: (pub: string) => `pub:${pub}`,
   post: (pub: string, slug: string) => `post:${pub}:${slug}`,
   lists: (pub: string) => `lists:${pub}`,
   tag: (pub: string, tag: string) => `tag:${pub}:${tag}`,
@@ -25,6 +26,8 @@ export interface CachedEntry {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Set by the producer when this answer must not be kept (e.g. it sets a cookie). */
+  store?: false;
 }
 
 const GEN_PREFIX = "gen:";
@@ -71,7 +74,10 @@ export async function throughCache(
   const key = await cacheKey(env, scopeList, path);
   const local = await localCache().match(localUrl(key));
   if (local) {
-    return { entry: { status: local.status, headers: headersOf(local), body: await local.text() }, source: "local" };
+    return {
+      entry: { status: local.status, headers: headersOf(local), body: await local.text() },
+      source: "local",
+    };
   }
   const stored = await env.CACHE.get<CachedEntry>(key, "json");
   if (stored) {
@@ -79,10 +85,13 @@ export async function throughCache(
     return { entry: stored, source: "kv" };
   }
   const entry = await produce();
-  if (entry.status === 200 || entry.status === 404) {
-    const ttl = entry.status === 200 ? ENTRY_TTL_SECONDS : 60;
+  if (entry.store !== false && [200, 301, 404].includes(entry.status)) {
+    const ttl = entry.status === 404 ? 60 : ENTRY_TTL_SECONDS;
     waitUntil(
-      Promise.all([env.CACHE.put(key, JSON.stringify(entry), { expirationTtl: ttl }), putLocal(key, entry)]),
+      Promise.all([
+        env.CACHE.put(key, JSON.stringify(entry), { expirationTtl: ttl }),
+        putLocal(key, entry),
+      ]),
     );
   }
   return { entry, source: "miss" };
@@ -91,7 +100,10 @@ export async function throughCache(
 function putLocal(key: string, entry: CachedEntry) {
   const headers = new Headers(entry.headers);
   headers.set("Cache-Control", `public, max-age=${entry.status === 200 ? LOCAL_TTL_SECONDS : 30}`);
-  return localCache().put(localUrl(key), new Response(entry.body, { status: entry.status, headers }));
+  return localCache().put(
+    localUrl(key),
+    new Response(entry.body, { status: entry.status, headers }),
+  );
 }
 
 function headersOf(res: Response): Record<string, string> {
@@ -105,6 +117,8 @@ function headersOf(res: Response): Record<string, string> {
 /** Writes bumped generations to KV (called by the PublicationHub after it stored them). */
 export async function mirrorGenerations(env: Env, generations: Record<string, number>) {
   await Promise.all(
-    Object.entries(generations).map(([scope, gen]) => env.CACHE.put(generationKey(scope), String(gen))),
+    Object.entries(generations).map(([scope, gen]) =>
+      env.CACHE.put(generationKey(scope), String(gen)),
+    ),
   );
 }

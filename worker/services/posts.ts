@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Post, postRevisions, posts, type Role, tags, users } from "../db/schema";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { uuidv7 } from "../lib/crypto";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { excerptFrom, renderMarkdown, slugify } from "../lib/markdown";
 import { problem } from "../lib/problem";
 import { auditStatement } from "./audit";
@@ -25,10 +25,17 @@ export const postSlugSchema = z
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Use lower-case letters, digits and dashes.");
 
 export const postInput = z.object({
-  title: z.string().trim().min(1, "Give the post a title.").max(200, "Titles are at most 200 characters."),
+  title: z
+    .string()
+    .trim()
+    .min(1, "Give the post a title.")
+    .max(200, "Titles are at most 200 characters."),
   slug: postSlugSchema.optional(),
   excerpt: z.string().trim().max(500, "Excerpts are at most 500 characters.").optional(),
-  body_markdown: z.string().max(MAX_BODY_CHARS, `Posts are at most ${MAX_BODY_CHARS} characters.`).default(""),
+  body_markdown: z
+    .string()
+    .max(MAX_BODY_CHARS, `Posts are at most ${MAX_BODY_CHARS} characters.`)
+    .default(""),
   tags: z.array(tagName).max(10, "Use at most 10 tags.").default([]),
   feature_media_id: z.string().min(1).max(64).nullable().optional(),
 });
@@ -88,11 +95,17 @@ type PostVerb = "edit" | "publish" | "delete";
 export function mayTouchPost(access: PublicationAccess, post: Post, verb: PostVerb): boolean {
   const own = access.actor.kind === "user" && access.actor.userId === post.authorId;
   const allowed = (action: Action) =>
-    access.role ? can(access.role, action) : access.actor.kind === "api_key" && scopesAllow(access.actor.scopes, action);
+    access.role
+      ? can(access.role, action)
+      : access.actor.kind === "api_key" && scopesAllow(access.actor.scopes, action);
   if (allowed(`posts.${verb}_any` as Action)) return true;
   if (!own || !allowed(`posts.${verb}_own` as Action)) return false;
   // Contributors edit their own drafts only; once published, editors take over.
-  return !(verb === "edit" && access.role === ("contributor" satisfies Role) && post.status !== "draft");
+  return !(
+    verb === "edit" &&
+    access.role === ("contributor" satisfies Role) &&
+    post.status !== "draft"
+  );
 }
 
 export function requirePostPermission(access: PublicationAccess, post: Post, verb: PostVerb) {
@@ -102,7 +115,11 @@ export function requirePostPermission(access: PublicationAccess, post: Post, ver
 }
 
 /** A post of this publication, or 404 (also for other publications' posts). */
-export async function findPost(ctx: ServiceContext, publicationId: string, postId: string): Promise<Post> {
+export async function findPost(
+  ctx: ServiceContext,
+  publicationId: string,
+  postId: string,
+): Promise<Post> {
   const post = await ctx.db.query.posts.findFirst({
     where: and(eq(posts.id, postId), eq(posts.publicationId, publicationId)),
   });
@@ -195,7 +212,12 @@ function revisionStatement(ctx: ServiceContext, postId: string, version: number,
 
 // ---- commands -------------------------------------------------------------------------------
 
-export async function createPost(ctx: ServiceContext, actor: Actor, pubRef: string, input: PostInput) {
+export async function createPost(
+  ctx: ServiceContext,
+  actor: Actor,
+  pubRef: string,
+  input: PostInput,
+) {
   const access = await accessPublication(ctx, actor, pubRef, "posts.create");
   const pub = access.publication;
   // API keys write as the publication's owner of record: the first owner.
@@ -277,7 +299,9 @@ export async function updatePost(
       ? await availableSlug(ctx, access.publication.id, input.slug, title, postId)
       : current.slug;
   const tagNames = input.tags ? normalizeTags(input.tags) : (JSON.parse(current.tags) as string[]);
-  const excerpt = input.excerpt ?? (current.excerpt && input.body_markdown === undefined ? current.excerpt : undefined);
+  const excerpt =
+    input.excerpt ??
+    (current.excerpt && input.body_markdown === undefined ? current.excerpt : undefined);
   const next = expectedVersion + 1;
 
   const results = await ctx.db.batch([
@@ -288,7 +312,8 @@ export async function updatePost(
         slug,
         bodyMarkdown: body,
         tags: JSON.stringify(tagNames),
-        featureMediaId: input.feature_media_id === undefined ? current.featureMediaId : input.feature_media_id,
+        featureMediaId:
+          input.feature_media_id === undefined ? current.featureMediaId : input.feature_media_id,
         version: next,
         updatedAt: new Date().toISOString(),
         ...rendered({ body_markdown: body, excerpt }),
@@ -304,11 +329,15 @@ export async function updatePost(
 }
 
 function stale(current: Post) {
-  return problem(412, "Someone saved this post after you started editing. Compare and save again.", {
-    code: "stale_version",
-    headers: { ETag: `"${current.version}"` },
-    extra: { current: toPostView(current) },
-  });
+  return problem(
+    412,
+    "Someone saved this post after you started editing. Compare and save again.",
+    {
+      code: "stale_version",
+      headers: { ETag: `"${current.version}"` },
+      extra: { current: toPostView(current) },
+    },
+  );
 }
 
 export async function listPosts(
@@ -330,13 +359,18 @@ export async function listPosts(
   }
   if (query.tag) {
     // Tags of working copies live in a small JSON array; match the exact quoted name.
-    conditions.push(like(posts.tags, `%${JSON.stringify(query.tag).slice(0, -1).replace(/[%_]/g, "")}"%`));
+    conditions.push(
+      like(posts.tags, `%${JSON.stringify(query.tag).slice(0, -1).replace(/[%_]/g, "")}"%`),
+    );
   }
   if (query.q) conditions.push(like(posts.title, `%${query.q.replace(/[%_]/g, "")}%`));
   const after = decodeCursor(query.cursor);
   if (after) {
     conditions.push(
-      or(lt(posts.updatedAt, after.sortValue), and(eq(posts.updatedAt, after.sortValue), lt(posts.id, after.id))),
+      or(
+        lt(posts.updatedAt, after.sortValue),
+        and(eq(posts.updatedAt, after.sortValue), lt(posts.id, after.id)),
+      ),
     );
   }
   const rows = await ctx.db
@@ -385,7 +419,12 @@ export async function listPosts(
 
 // ---- revisions -------------------------------------------------------------------------------
 
-export async function listRevisions(ctx: ServiceContext, actor: Actor, pubRef: string, postId: string) {
+export async function listRevisions(
+  ctx: ServiceContext,
+  actor: Actor,
+  pubRef: string,
+  postId: string,
+) {
   const access = await accessPublication(ctx, actor, pubRef, "posts.read");
   await findPost(ctx, access.publication.id, postId);
   const rows = await ctx.db

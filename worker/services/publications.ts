@@ -5,6 +5,7 @@ import { randomToken, sha256Hex, uuidv7 } from "../lib/crypto";
 import { problem } from "../lib/problem";
 import { emailSchema } from "./accounts";
 import { auditStatement } from "./audit";
+import { scopes } from "./cache";
 import type { Actor, ServiceContext } from "./context";
 import { dispatchMail, mailStatement } from "./email";
 import { type Action, assignableRoles, can, scopesAllow } from "./permissions";
@@ -225,6 +226,7 @@ export async function updatePublication(
       metadata: { fields: Object.keys(input) },
     }),
   ]);
+  await retirePublicationPages(ctx, publication);
   return toPublicationView(updated[0]!, role);
 }
 
@@ -241,6 +243,13 @@ export async function deletePublication(ctx: ServiceContext, actor: Actor, ref: 
     }),
     ctx.db.delete(publications).where(eq(publications.id, publication.id)),
   ]);
+  await retirePublicationPages(ctx, publication);
+}
+
+/** Name, description and the like appear on every page: retire them all. */
+async function retirePublicationPages(ctx: ServiceContext, publication: PublicationRow) {
+  const hub = ctx.env.PUBLICATION_HUB.get(ctx.env.PUBLICATION_HUB.idFromName(publication.id));
+  await hub.retire([scopes.publication(publication.slug)]);
 }
 
 // ---- members --------------------------------------------------------------------------

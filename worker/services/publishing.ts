@@ -46,16 +46,32 @@ const hubFor = (env: Env, publicationId: string) =>
 
 // ---- requests from the API and the admin app: authorize, then hand to the hub --------------
 
-export async function requestPublish(ctx: ServiceContext, actor: Actor, pubRef: string, postId: string) {
+export async function requestPublish(
+  ctx: ServiceContext,
+  actor: Actor,
+  pubRef: string,
+  postId: string,
+) {
   const access = await accessPublication(ctx, actor, pubRef, "posts.read");
   requirePostPermission(access, await findPost(ctx, access.publication.id, postId), "publish");
-  return hubFor(ctx.env, access.publication.id).publish(access.publication.id, postId, { actor, meta: ctx.meta });
+  return hubFor(ctx.env, access.publication.id).publish(access.publication.id, postId, {
+    actor,
+    meta: ctx.meta,
+  });
 }
 
-export async function requestUnpublish(ctx: ServiceContext, actor: Actor, pubRef: string, postId: string) {
+export async function requestUnpublish(
+  ctx: ServiceContext,
+  actor: Actor,
+  pubRef: string,
+  postId: string,
+) {
   const access = await accessPublication(ctx, actor, pubRef, "posts.read");
   requirePostPermission(access, await findPost(ctx, access.publication.id, postId), "publish");
-  return hubFor(ctx.env, access.publication.id).unpublish(access.publication.id, postId, { actor, meta: ctx.meta });
+  return hubFor(ctx.env, access.publication.id).unpublish(access.publication.id, postId, {
+    actor,
+    meta: ctx.meta,
+  });
 }
 
 export async function requestSchedule(
@@ -82,10 +98,18 @@ export async function requestSchedule(
   });
 }
 
-export async function requestDelete(ctx: ServiceContext, actor: Actor, pubRef: string, postId: string) {
+export async function requestDelete(
+  ctx: ServiceContext,
+  actor: Actor,
+  pubRef: string,
+  postId: string,
+) {
   const access = await accessPublication(ctx, actor, pubRef, "posts.read");
   requirePostPermission(access, await findPost(ctx, access.publication.id, postId), "delete");
-  await hubFor(ctx.env, access.publication.id).remove(access.publication.id, postId, { actor, meta: ctx.meta });
+  await hubFor(ctx.env, access.publication.id).remove(access.publication.id, postId, {
+    actor,
+    meta: ctx.meta,
+  });
 }
 
 // ---- what the hub runs, one at a time per publication ----------------------------------------
@@ -104,12 +128,17 @@ async function publicationSlug(ctx: ServiceContext, publicationId: string) {
 }
 
 async function authorHandle(ctx: ServiceContext, userId: string) {
-  const u = await ctx.db.query.users.findFirst({ where: eq(users.id, userId), columns: { handle: true } });
+  const u = await ctx.db.query.users.findFirst({
+    where: eq(users.id, userId),
+    columns: { handle: true },
+  });
   return u?.handle ?? userId;
 }
 
 const tagList = (json: string) =>
-  (JSON.parse(json) as string[]).map((name) => ({ slug: slugify(name, 60), name })).filter((t) => t.slug);
+  (JSON.parse(json) as string[])
+    .map((name) => ({ slug: slugify(name, 60), name }))
+    .filter((t) => t.slug);
 
 /**
  * Makes the working copy live: published_posts, its tags, the search index,
@@ -128,7 +157,9 @@ export async function publishNow(
   if (post.status === "published" && post.publishedVersion === post.version) {
     return { changed: false, post: toPostView(post), scopes: [] };
   }
-  const live = await ctx.db.query.publishedPosts.findFirst({ where: eq(publishedPosts.postId, postId) });
+  const live = await ctx.db.query.publishedPosts.findFirst({
+    where: eq(publishedPosts.postId, postId),
+  });
   const now = new Date().toISOString();
   const publishedAt = live?.publishedAt ?? post.publishedAt ?? now;
   const newTags = tagList(post.tags);
@@ -151,10 +182,16 @@ export async function publishNow(
   };
 
   await ctx.db.batch([
-    ctx.db.insert(publishedPosts).values(values).onConflictDoUpdate({ target: publishedPosts.postId, set: values }),
+    ctx.db
+      .insert(publishedPosts)
+      .values(values)
+      .onConflictDoUpdate({ target: publishedPosts.postId, set: values }),
     ctx.db.delete(publishedPostTags).where(eq(publishedPostTags.postId, postId)),
     ...newTags.map((t) =>
-      ctx.db.insert(tags).values({ id: uuidv7(), publicationId, slug: t.slug, name: t.name }).onConflictDoNothing(),
+      ctx.db
+        .insert(tags)
+        .values({ id: uuidv7(), publicationId, slug: t.slug, name: t.name })
+        .onConflictDoNothing(),
     ),
     ...newTags.map((t) =>
       ctx.db
@@ -182,13 +219,20 @@ export async function publishNow(
       postId,
     }),
     // The new slug is live: it can no longer redirect elsewhere.
-    ctx.db.delete(slugRedirects).where(and(eq(slugRedirects.publicationId, publicationId), eq(slugRedirects.oldSlug, post.slug))),
+    ctx.db
+      .delete(slugRedirects)
+      .where(
+        and(eq(slugRedirects.publicationId, publicationId), eq(slugRedirects.oldSlug, post.slug)),
+      ),
     ...(live && live.slug !== post.slug
       ? [
           ctx.db
             .insert(slugRedirects)
             .values({ publicationId, oldSlug: live.slug, postId })
-            .onConflictDoUpdate({ target: [slugRedirects.publicationId, slugRedirects.oldSlug], set: { postId } }),
+            .onConflictDoUpdate({
+              target: [slugRedirects.publicationId, slugRedirects.oldSlug],
+              set: { postId },
+            }),
         ]
       : []),
     ctx.db
@@ -219,7 +263,11 @@ export async function publishNow(
     scopes.author(pubSlug, await authorHandle(ctx, post.authorId)),
     ...[...oldTags, ...newTags].map((t) => scopes.tag(pubSlug, t.slug)),
   ]);
-  return { changed: true, post: toPostView(await findPost(ctx, publicationId, postId)), scopes: [...touched] };
+  return {
+    changed: true,
+    post: toPostView(await findPost(ctx, publicationId, postId)),
+    scopes: [...touched],
+  };
 }
 
 /** Takes a post off the public site (it stays as a draft). */
@@ -230,7 +278,9 @@ export async function unpublishNow(
   postId: string,
 ): Promise<PublishOutcome> {
   const post = await findPost(ctx, publicationId, postId);
-  const live = await ctx.db.query.publishedPosts.findFirst({ where: eq(publishedPosts.postId, postId) });
+  const live = await ctx.db.query.publishedPosts.findFirst({
+    where: eq(publishedPosts.postId, postId),
+  });
   const pubSlug = await publicationSlug(ctx, publicationId);
   await ctx.db.batch([
     ctx.db
@@ -254,9 +304,16 @@ export async function unpublishNow(
 }
 
 /** Deletes a post, live copy and search entry included. */
-export async function deleteNow(ctx: ServiceContext, actor: Actor, publicationId: string, postId: string) {
+export async function deleteNow(
+  ctx: ServiceContext,
+  actor: Actor,
+  publicationId: string,
+  postId: string,
+) {
   const post = await findPost(ctx, publicationId, postId);
-  const live = await ctx.db.query.publishedPosts.findFirst({ where: eq(publishedPosts.postId, postId) });
+  const live = await ctx.db.query.publishedPosts.findFirst({
+    where: eq(publishedPosts.postId, postId),
+  });
   const pubSlug = await publicationSlug(ctx, publicationId);
   await ctx.db.batch([
     auditStatement(ctx, {
@@ -282,7 +339,13 @@ function retireStatements(ctx: ServiceContext, postId: string) {
   ];
 }
 
-async function liveScopes(ctx: ServiceContext, pubSlug: string, post: Post, liveSlug: string, liveTags: string) {
+async function liveScopes(
+  ctx: ServiceContext,
+  pubSlug: string,
+  post: Post,
+  liveSlug: string,
+  liveTags: string,
+) {
   return [
     scopes.post(pubSlug, liveSlug),
     scopes.lists(pubSlug),

@@ -33,7 +33,10 @@ const revisionParam = postParam.extend({ version: z.coerce.number().int().positi
 function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined) {
   if (!ifMatch) return bodyVersion;
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch.trim());
-  if (!match) throw problem(400, 'If-Match must be the post\'s ETag, e.g. "7".', { code: "invalid_if_match" });
+  if (!match)
+    throw problem(400, 'If-Match must be the post\'s ETag, e.g. "7".', {
+      code: "invalid_if_match",
+    });
   return Number(match[1]);
 }
 
@@ -42,7 +45,12 @@ export const postsApi = new Hono<AppEnv>()
   .get("/", validate("param", pubParam), validate("query", postListQuery), async (c) => {
     c.header("Cache-Control", "private, no-store");
     return c.json(
-      await listPosts(c.get("services"), requireActor(c), c.req.valid("param").pub, c.req.valid("query")),
+      await listPosts(
+        c.get("services"),
+        requireActor(c),
+        c.req.valid("param").pub,
+        c.req.valid("query"),
+      ),
     );
   })
   .post("/", idempotent, validate("param", pubParam), validate("json", postInput), async (c) => {
@@ -82,11 +90,16 @@ export const postsApi = new Hono<AppEnv>()
     const result = await requestUnpublish(c.get("services"), requireActor(c), pub, id);
     return c.json(result.post);
   })
-  .post("/:id/schedule", validate("param", postParam), validate("json", scheduleInput), async (c) => {
-    const { pub, id } = c.req.valid("param");
-    const at = c.req.valid("json").publish_at;
-    return c.json(await requestSchedule(c.get("services"), requireActor(c), pub, id, at));
-  })
+  .post(
+    "/:id/schedule",
+    validate("param", postParam),
+    validate("json", scheduleInput),
+    async (c) => {
+      const { pub, id } = c.req.valid("param");
+      const at = c.req.valid("json").publish_at;
+      return c.json(await requestSchedule(c.get("services"), requireActor(c), pub, id, at));
+    },
+  )
   .delete("/:id/schedule", validate("param", postParam), async (c) => {
     const { pub, id } = c.req.valid("param");
     return c.json(await requestSchedule(c.get("services"), requireActor(c), pub, id, null));
@@ -108,7 +121,14 @@ export const postsApi = new Hono<AppEnv>()
       c.req.header("if-match"),
       typeof body.version === "number" ? body.version : undefined,
     );
-    const post = await restoreRevision(c.get("services"), requireActor(c), pub, id, version, expected);
+    const post = await restoreRevision(
+      c.get("services"),
+      requireActor(c),
+      pub,
+      id,
+      version,
+      expected,
+    );
     c.header("ETag", `"${post.version}"`);
     return c.json(post);
   });

@@ -1,0 +1,370 @@
+import { and, asc, desc, eq, exists, inArray, lt, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import {
+  memberships,
+  publications,
+  publishedPosts,
+  publishedPostTags,
+  slugRedirects,
+  tags,
+  users,
+} from "../db/schema";
+import { postsFts } from "../db/search-index";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { escapeHtml } from "../lib/markdown";
+import { problem } from "../lib/problem";
+import type { ServiceContext } from "./context";
+
+/**
+ * The public read model: only published content, only through indexes. Used by
+ * the Content API and the reader site alike; nothing here knows about drafts.
+ */
+
+export const listQuery = z.object({
+  tag: z.string().trim().toLowerCase().max(60).optional(),
+  author: z.string().trim().toLowerCase().max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(15),
+  cursor: z.string().max(300).optional(),
+});
+
+export const searchQuery = z.object({
+  q: z.string().trim().max(200).default(""),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+export interface PublicPublication {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  locale: string;
+  timezone: string;
+}
+
+export async function findPublication(
+  ctx: ServiceContext,
+  slug: string,
+): Promise<PublicPublication | null> {
+  const pub = await ctx.db.query.publications.findFirst({
+    where: eq(publications.slug, slug.toLowerCase()),
+  });
+  if (!pub) return null;
+  return {
+    id: pub.id,
+    slug: pub.slug,
+    name: pub.name,
+    description: pub.description,
+    locale: pub.locale,
+    timezone: pub.timezone,
+  };
+}
+
+export async function requirePublication(ctx: ServiceContext, slug: string) {
+  const pub = await findPublication(ctx, slug);
+  if (!pub) throw problem(404, "No such publication.");
+  return pub;
+}
+
+const summaryColumns = {
+  id: publishedPosts.postId,
+  slug: publishedPosts.slug,
+  title: publishedPosts.title,
+  excerpt: publishedPosts.excerpt,
+  tags: publishedPosts.tags,
+  featureMediaId: publishedPosts.featureMediaId,
+  readingMinutes: publishedPosts.readingMinutes,
+  publishedAt: publishedPosts.publishedAt,
+  updatedAt: publishedPosts.updatedAt,
+  authorName: users.name,
+  authorHandle: users.handle,
+};
+
+type SummaryRow = {
+  id: string;
+  slug: string;
+  title: string;
+  excerpt: string;
+  tags: string;
+  featureMediaId: string | null;
+  readingMinutes: number;
+  publishedAt: string;
+  updatedAt: string;
+  authorName: string;
+  authorHandle: string;
+};
+
+function toSummary(r: SummaryRow) {
+  return {
+    id: r.id,
+    slug: r.slug,
+    title: r.title,
+    excerpt: r.excerpt,
+    tags: JSON.parse(r.tags) as { slug: string; name: string }[],
+    author: { name: r.authorName, handle: r.authorHandle },
+    feature_media_id: r.featureMediaId,
+    reading_minutes: r.readingMinutes,
+    published_at: r.publishedAt,
+    updated_at: r.updatedAt,
+  };
+}
+
+export type PostSummary = ReturnType<typeof toSummary>;
+
+/**
+ * Newest first, keyset-paginated on (published_at, post_id). Each variant is
+ * served by its own index: published_list_idx, published_tag_list_idx,
+ * published_author_idx.
+ */
+export async function listPublished(
+  ctx: ServiceContext,
+  pub: PublicPublication,
+  query: z.infer<typeof listQuery>,
+): Promise<{ data: PostSummary[]; next_cursor: string | null }> {
+  const after = decodeCursor(query.cursor);
+  let rows: SummaryRow[];
+  if (query.tag) {
+    const tag = await ctx.db.query.tags.findFirst({
+      where: and(eq(tags.publicationId, pub.id), eq(tags.slug, query.tag)),
+      columns: { id: true },
+    });
+    if (!tag) return { data: [], next_cursor: null };
+    rows = await ctx.db
+      .select(summaryColumns)
+      .from(publishedPostTags)
+      .innerJoin(publishedPosts, eq(publishedPosts.postId, publishedPostTags.postId))
+      .innerJoin(users, eq(users.id, publishedPosts.authorId))
+      .where(
+        and(
+          eq(publishedPostTags.publicationId, pub.id),
+          eq(publishedPostTags.tagId, tag.id),
+          after
+            ? or(
+                lt(publishedPostTags.publishedAt, after.sortValue),
+                and(
+                  eq(publishedPostTags.publishedAt, after.sortValue),
+                  lt(publishedPostTags.postId, after.id),
+                ),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(publishedPostTags.publishedAt), desc(publishedPostTags.postId))
+      .limit(query.limit + 1);
+  } else {
+    let authorId: string | undefined;
+    if (query.author) {
+      const author = await ctx.db.query.users.findFirst({
+        where: eq(users.handle, query.author),
+        columns: { id: true },
+      });
+      if (!author) return { data: [], next_cursor: null };
+      authorId = author.id;
+    }
+    rows = await ctx.db
+      .select(summaryColumns)
+      .from(publishedPosts)
+      .innerJoin(users, eq(users.id, publishedPosts.authorId))
+      .where(
+        and(
+          eq(publishedPosts.publicationId, pub.id),
+          authorId ? eq(publishedPosts.authorId, authorId) : undefined,
+          after
+            ? or(
+                lt(publishedPosts.publishedAt, after.sortValue),
+                and(
+                  eq(publishedPosts.publishedAt, after.sortValue),
+                  lt(publishedPosts.postId, after.id),
+                ),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(publishedPosts.publishedAt), desc(publishedPosts.postId))
+      .limit(query.limit + 1);
+  }
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(toSummary),
+    next_cursor: rows.length > query.limit && last ? encodeCursor(last.publishedAt, last.id) : null,
+  };
+}
+
+export type PublishedPostView = PostSummary & {
+  body_html: string;
+  body_markdown: string;
+  version: number;
+};
+
+/** A live post by slug; `{ redirect }` when the slug used to be this post's. */
+export async function getPublishedPost(
+  ctx: ServiceContext,
+  pub: PublicPublication,
+  slug: string,
+): Promise<{ post: PublishedPostView } | { redirect: string } | null> {
+  const row = await ctx.db
+    .select({
+      ...summaryColumns,
+      bodyHtml: publishedPosts.bodyHtml,
+      bodyMarkdown: publishedPosts.bodyMarkdown,
+      version: publishedPosts.version,
+    })
+    .from(publishedPosts)
+    .innerJoin(users, eq(users.id, publishedPosts.authorId))
+    .where(and(eq(publishedPosts.publicationId, pub.id), eq(publishedPosts.slug, slug)))
+    .get();
+  if (row) {
+    return {
+      post: {
+        ...toSummary(row),
+        body_html: row.bodyHtml,
+        body_markdown: row.bodyMarkdown,
+        version: row.version,
+      },
+    };
+  }
+  const moved = await ctx.db
+    .select({ slug: publishedPosts.slug })
+    .from(slugRedirects)
+    .innerJoin(publishedPosts, eq(publishedPosts.postId, slugRedirects.postId))
+    .where(and(eq(slugRedirects.publicationId, pub.id), eq(slugRedirects.oldSlug, slug)))
+    .get();
+  return moved ? { redirect: moved.slug } : null;
+}
+
+export async function listTags(ctx: ServiceContext, pub: PublicPublication) {
+  const rows = await ctx.db
+    .select({
+      slug: tags.slug,
+      name: tags.name,
+      description: tags.description,
+      posts: sql<number>`(SELECT count(*) FROM published_post_tags t WHERE t.publication_id = ${pub.id} AND t.tag_id = ${tags.id})`,
+    })
+    .from(tags)
+    .where(eq(tags.publicationId, pub.id))
+    .orderBy(asc(tags.name));
+  return rows.filter((t) => t.posts > 0);
+}
+
+export async function findTag(ctx: ServiceContext, pub: PublicPublication, slug: string) {
+  return ctx.db.query.tags.findFirst({
+    where: and(eq(tags.publicationId, pub.id), eq(tags.slug, slug)),
+    columns: { slug: true, name: true, description: true },
+  });
+}
+
+/** Members with at least one live post; each check is an index seek. */
+export async function listAuthors(ctx: ServiceContext, pub: PublicPublication) {
+  return ctx.db
+    .select({ name: users.name, handle: users.handle })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(
+        eq(memberships.publicationId, pub.id),
+        exists(
+          ctx.db
+            .select({ one: sql`1` })
+            .from(publishedPosts)
+            .where(
+              and(eq(publishedPosts.publicationId, pub.id), eq(publishedPosts.authorId, users.id)),
+            ),
+        ),
+      ),
+    )
+    .orderBy(asc(users.name));
+}
+
+export async function findAuthor(ctx: ServiceContext, pub: PublicPublication, handle: string) {
+  const row = await ctx.db
+    .select({ id: users.id, name: users.name, handle: users.handle })
+    .from(users)
+    .innerJoin(
+      memberships,
+      and(eq(memberships.userId, users.id), eq(memberships.publicationId, pub.id)),
+    )
+    .where(eq(users.handle, handle))
+    .get();
+  return row ?? null;
+}
+
+// ---- search --------------------------------------------------------------------------------
+
+/**
+ * Turns what a reader typed into a safe FTS5 query: only words and quoted
+ * phrases survive, each quoted, `word*` keeps its prefix star. Operators,
+ * column filters and stray syntax are dropped, so no input can make FTS5 fail.
+ */
+export function toFtsQuery(input: string): string | null {
+  const terms: string[] = [];
+  const pattern = /"([^"]*)"|([\p{L}\p{N}_]+)(\*)?/gu;
+  for (const match of input.matchAll(pattern)) {
+    if (terms.length >= 8) break;
+    if (match[1] !== undefined) {
+      const words = match[1].match(/[\p{L}\p{N}_]+/gu);
+      if (words?.length) terms.push(`"${words.join(" ")}"`);
+    } else if (match[2]) {
+      const word = match[2].slice(0, 40);
+      if (/^(and|or|not|near)$/i.test(word) && !match[3]) continue;
+      terms.push(match[3] ? `"${word}"*` : `"${word}"`);
+    }
+  }
+  return terms.length ? terms.join(" ") : null;
+}
+
+const MARK_OPEN = "\u0002";
+const MARK_CLOSE = "\u0003";
+
+function highlight(snippet: string): string {
+  return escapeHtml(snippet).replaceAll(MARK_OPEN, "<mark>").replaceAll(MARK_CLOSE, "</mark>");
+}
+
+export async function searchPublished(
+  ctx: ServiceContext,
+  pub: PublicPublication,
+  query: z.infer<typeof searchQuery>,
+) {
+  const terms = toFtsQuery(query.q);
+  if (!terms) return { query: query.q, data: [] };
+  // The publication filter is part of the MATCH, so FTS5 intersects doclists
+  // instead of ranking every publication's hits and filtering afterwards.
+  const match = `publication_id : "${pub.id.replace(/"/g, "")}" AND (${terms})`;
+  const hits = await ctx.db
+    .select({
+      postId: postsFts.postId,
+      snippet: sql<string>`snippet(posts_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 18)`,
+      titleHit: sql<string>`highlight(posts_fts, 0, ${MARK_OPEN}, ${MARK_CLOSE})`,
+      score: sql<number>`bm25(posts_fts, 10.0, 4.0, 1.0, 6.0, 0.0)`,
+    })
+    .from(postsFts)
+    .where(sql`posts_fts MATCH ${match}`)
+    .orderBy(sql`bm25(posts_fts, 10.0, 4.0, 1.0, 6.0, 0.0)`)
+    .limit(query.limit);
+  if (!hits.length) return { query: query.q, data: [] };
+  const rows = await ctx.db
+    .select(summaryColumns)
+    .from(publishedPosts)
+    .innerJoin(users, eq(users.id, publishedPosts.authorId))
+    .where(
+      inArray(
+        publishedPosts.postId,
+        hits.map((h) => h.postId),
+      ),
+    );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return {
+    query: query.q,
+    data: hits.flatMap((h) => {
+      const row = byId.get(h.postId);
+      if (!row) return [];
+      return [
+        {
+          ...toSummary(row),
+          title_highlighted: highlight(h.titleHit),
+          snippet_html: highlight(h.snippet),
+          score: Math.round(-h.score * 1000) / 1000,
+        },
+      ];
+    }),
+  };
+}
