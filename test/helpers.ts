@@ -100,3 +100,117 @@ export async function tokenPair(email: string, password: string) {
   expect(res.status).toBe(200);
   return res.json<{ access_token: string; refresh_token: string; expires_in: number }>();
 }
+
+// ---- publications, members and leak checks (shared by test/api/publications + api-keys) ----
+
+export type Role = "owner" | "admin" | "editor" | "author" | "contributor";
+export const ROLE_NAMES: Role[] = ["owner", "admin", "editor", "author", "contributor"];
+
+export const uniqueSlug = (tag = "p") => `${tag}-${crypto.randomUUID().slice(0, 8)}`;
+
+export interface TestPublication {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  locale: string;
+  timezone: string;
+}
+
+/** Creates a publication through the API; `owner` becomes its owner. */
+export async function createPublication(
+  owner: TestUser,
+  input: Partial<Omit<TestPublication, "id">> = {},
+): Promise<TestPublication> {
+  const slug = input.slug ?? uniqueSlug();
+  const res = await call(
+    "/api/v1/publications",
+    jsonRequest("POST", { name: `Pub ${slug}`, ...input, slug }, asUser(owner)),
+  );
+  expect(res.status).toBe(201);
+  return res.json<TestPublication>();
+}
+
+/** Invites `email` through the API; returns the invitation id and the mailed token. */
+export async function invite(
+  inviter: TestUser,
+  pub: { slug: string },
+  email: string,
+  role: Exclude<Role, "owner">,
+): Promise<{ id: string; token: string }> {
+  const res = await call(
+    `/api/v1/publications/${pub.slug}/invitations`,
+    jsonRequest("POST", { email, role }, asUser(inviter)),
+  );
+  expect(res.status).toBe(201);
+  const { id } = await res.json<{ id: string }>();
+  return { id, token: await mailedToken(email, "/invitations/accept") };
+}
+
+/** Invites `member` (a fresh verified user if omitted) with `role` and accepts as them. */
+export async function addMember(
+  inviter: TestUser,
+  pub: { slug: string },
+  role: Exclude<Role, "owner">,
+  member?: TestUser,
+): Promise<TestUser> {
+  const user = member ?? (await createUser(role));
+  const { token } = await invite(inviter, pub, user.email, role);
+  const res = await call(
+    "/api/v1/me/invitations/accept",
+    jsonRequest("POST", { token }, asUser(user)),
+  );
+  expect(res.status).toBe(200);
+  return user;
+}
+
+/** Asserts an RFC 9457 answer with the given status (and machine code, if given). */
+export async function expectProblem(res: Response, status: number, code?: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toContain("application/problem+json");
+  const body = await res.json<{ status: number; code: string; errors?: { field: string }[] }>();
+  expect(body.status).toBe(status);
+  if (code) expect(body.code).toBe(code);
+  return body;
+}
+
+/**
+ * `call` that keeps the text of every response, so a test can assert afterwards
+ * that nothing it was shown holds an e-mail address, a password hash or a
+ * stored secret hash.
+ */
+export function responseRecorder() {
+  const texts: string[] = [];
+  return {
+    texts,
+    async call(path: string, init: RequestInit = {}): Promise<Response> {
+      const res = await call(path, init);
+      texts.push(await res.clone().text());
+      return res;
+    },
+    /** Fails if any recorded response contains an e-mail address or a stored secret. */
+    async expectNoLeaks() {
+      const column = async (sql: string) =>
+        (await env.DB.prepare(sql).all<{ v: string | null }>()).results
+          .map((r) => r.v)
+          .filter((v): v is string => !!v);
+      const passwordHashes = await column("SELECT password_hash AS v FROM users");
+      const forbidden = [
+        ...(await column("SELECT email AS v FROM users")),
+        ...(await column("SELECT email AS v FROM invitations")),
+        ...(await column("SELECT token_hash AS v FROM invitations")),
+        ...(await column("SELECT secret_hash AS v FROM api_keys")),
+        ...(await column("SELECT id AS v FROM sessions")),
+        ...(await column("SELECT id AS v FROM email_tokens")),
+        ...passwordHashes,
+        ...passwordHashes.map((h) => h.split("$").pop()!),
+      ];
+      expect(texts.length).toBeGreaterThan(0);
+      expect(forbidden.length).toBeGreaterThan(0);
+      for (const text of texts) {
+        expect(text).not.toContain("scrypt$");
+        for (const secret of forbidden) expect(text).not.toContain(secret);
+      }
+    },
+  };
+}

@@ -12,7 +12,10 @@ async function publishedPost(body: Record<string, unknown>) {
   const res = await call(admin(), jsonRequest("POST", body, asUser(owner)));
   expect(res.status).toBe(201);
   const post = await res.json<{ id: string; slug: string }>();
-  const pubRes = await call(admin(`/${post.id}/publish`), { method: "POST", headers: asUser(owner) });
+  const pubRes = await call(admin(`/${post.id}/publish`), {
+    method: "POST",
+    headers: asUser(owner),
+  });
   expect(pubRes.status).toBe(200);
   return post;
 }
@@ -20,13 +23,17 @@ async function publishedPost(body: Record<string, unknown>) {
 beforeAll(async () => {
   owner = await createUser("content");
   pub = `c-${crypto.randomUUID().slice(0, 8)}`;
-  const res = await call("/api/v1/publications", jsonRequest("POST", { slug: pub, name: "Content Pub" }, asUser(owner)));
+  const res = await call(
+    "/api/v1/publications",
+    jsonRequest("POST", { slug: pub, name: "Content Pub" }, asUser(owner)),
+  );
   expect(res.status).toBe(201);
 });
 
 describe("Content API", () => {
   it("serves only published posts, with keyset pagination", async () => {
-    for (let i = 0; i < 5; i++) await publishedPost({ title: `Listed ${i}`, body_markdown: `Body ${i}`, tags: ["Paging"] });
+    for (let i = 0; i < 5; i++)
+      await publishedPost({ title: `Listed ${i}`, body_markdown: `Body ${i}`, tags: ["Paging"] });
     await call(admin(), jsonRequest("POST", { title: "Secret draft" }, asUser(owner)));
     const first = await call(content("/posts?limit=2"));
     expect(first.status).toBe(200);
@@ -57,7 +64,9 @@ describe("Content API", () => {
     const etag = first.headers.get("etag")!;
     const second = await call(content(`/posts/${post.slug}`));
     expect(second.headers.get("x-cache")).toBe("HIT");
-    const conditional = await call(content(`/posts/${post.slug}`), { headers: { "if-none-match": etag } });
+    const conditional = await call(content(`/posts/${post.slug}`), {
+      headers: { "if-none-match": etag },
+    });
     expect(conditional.status).toBe(304);
   });
 
@@ -66,7 +75,10 @@ describe("Content API", () => {
     await call(content(`/posts/${post.slug}`));
     expect((await call(content(`/posts/${post.slug}`))).headers.get("x-cache")).toBe("HIT");
 
-    await call(admin(`/${post.id}`), jsonRequest("PATCH", { body_markdown: "Version two", version: 1 }, asUser(owner)));
+    await call(
+      admin(`/${post.id}`),
+      jsonRequest("PATCH", { body_markdown: "Version two", version: 1 }, asUser(owner)),
+    );
     // Saved but not published: readers still see version one.
     expect(await (await call(content(`/posts/${post.slug}`))).text()).toContain("Version one");
     await call(admin(`/${post.id}/publish`), { method: "POST", headers: asUser(owner) });
@@ -93,7 +105,10 @@ describe("Content API", () => {
 
   it("redirects an old slug with 301 after a re-publish under a new slug", async () => {
     const post = await publishedPost({ title: "Old name" });
-    await call(admin(`/${post.id}`), jsonRequest("PATCH", { slug: "new-name", version: 1 }, asUser(owner)));
+    await call(
+      admin(`/${post.id}`),
+      jsonRequest("PATCH", { slug: "new-name", version: 1 }, asUser(owner)),
+    );
     await call(admin(`/${post.id}/publish`), { method: "POST", headers: asUser(owner) });
     const res = await call(content(`/posts/${post.slug}`), { redirect: "manual" });
     expect(res.status).toBe(301);
@@ -101,14 +116,27 @@ describe("Content API", () => {
   });
 
   it("searches with ranking and highlights; hostile syntax never fails", async () => {
-    await publishedPost({ title: "Zebras at dawn", body_markdown: "A herd of zebras crossed the quiet savanna." });
+    await publishedPost({
+      title: "Zebras at dawn",
+      body_markdown: "A herd of zebras crossed the quiet savanna.",
+    });
     const hit = await call(content("/search?q=zebras"));
     const body = await hit.json<{ data: { title: string; snippet_html: string }[] }>();
     expect(body.data[0]?.title).toBe("Zebras at dawn");
     expect(body.data[0]?.snippet_html).toContain("<mark>");
     const prefix = await (await call(content("/search?q=savan*"))).json<{ data: unknown[] }>();
     expect(prefix.data.length).toBeGreaterThan(0);
-    for (const q of ['"', "AND(", "NEAR/3", "-zebra", "title:zebras", "*", "a OR", "'); DROP TABLE posts;--", "\u0000"]) {
+    for (const q of [
+      '"',
+      "AND(",
+      "NEAR/3",
+      "-zebra",
+      "title:zebras",
+      "*",
+      "a OR",
+      "'); DROP TABLE posts;--",
+      "\u0000",
+    ]) {
       const res = await call(content(`/search?q=${encodeURIComponent(q)}`));
       expect(res.status).toBe(200);
     }
@@ -116,7 +144,7 @@ describe("Content API", () => {
 
   it("keeps the markup of hostile titles, tags and bodies inert", async () => {
     const post = await publishedPost({
-      title: '<img src=x onerror=alert(1)>',
+      title: "<img src=x onerror=alert(1)>",
       tags: ['<script>alert("t")</script>'],
       body_markdown: "<script>alert(1)</script>\n\n[x](javascript:alert(1))",
     });
@@ -155,24 +183,48 @@ describe("feeds and sitemaps", () => {
 
 describe("query plans", () => {
   const plan = async (query: string, ...binds: unknown[]) => {
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query}`).bind(...binds).all<{ detail: string }>();
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query}`)
+      .bind(...binds)
+      .all<{ detail: string }>();
     return results.map((r) => r.detail).join("\n");
   };
   it("list, slug, tag, author and admin list queries use indexes, never SCAN posts", async () => {
     const checks = [
-      await plan("SELECT * FROM published_posts WHERE publication_id = ?1 ORDER BY published_at DESC, post_id DESC LIMIT 16", "x"),
-      await plan("SELECT * FROM published_posts WHERE publication_id = ?1 AND (published_at < ?2 OR (published_at = ?2 AND post_id < ?3)) ORDER BY published_at DESC, post_id DESC LIMIT 16", "x", "y", "z"),
+      await plan(
+        "SELECT * FROM published_posts WHERE publication_id = ?1 ORDER BY published_at DESC, post_id DESC LIMIT 16",
+        "x",
+      ),
+      await plan(
+        "SELECT * FROM published_posts WHERE publication_id = ?1 AND (published_at < ?2 OR (published_at = ?2 AND post_id < ?3)) ORDER BY published_at DESC, post_id DESC LIMIT 16",
+        "x",
+        "y",
+        "z",
+      ),
       await plan("SELECT * FROM published_posts WHERE publication_id = ?1 AND slug = ?2", "x", "y"),
-      await plan("SELECT p.* FROM published_post_tags t JOIN published_posts p ON p.post_id = t.post_id WHERE t.publication_id = ?1 AND t.tag_id = ?2 ORDER BY t.published_at DESC, t.post_id DESC LIMIT 16", "x", "y"),
-      await plan("SELECT * FROM published_posts WHERE publication_id = ?1 AND author_id = ?2 ORDER BY published_at DESC, post_id DESC LIMIT 16", "x", "y"),
-      await plan("SELECT * FROM posts WHERE publication_id = ?1 ORDER BY updated_at DESC, id DESC LIMIT 21", "x"),
+      await plan(
+        "SELECT p.* FROM published_post_tags t JOIN published_posts p ON p.post_id = t.post_id WHERE t.publication_id = ?1 AND t.tag_id = ?2 ORDER BY t.published_at DESC, t.post_id DESC LIMIT 16",
+        "x",
+        "y",
+      ),
+      await plan(
+        "SELECT * FROM published_posts WHERE publication_id = ?1 AND author_id = ?2 ORDER BY published_at DESC, post_id DESC LIMIT 16",
+        "x",
+        "y",
+      ),
+      await plan(
+        "SELECT * FROM posts WHERE publication_id = ?1 ORDER BY updated_at DESC, id DESC LIMIT 21",
+        "x",
+      ),
     ];
     for (const detail of checks) {
       expect(detail).toMatch(/USING (COVERING )?INDEX|USING PRIMARY KEY/);
       expect(detail).not.toMatch(/SCAN (published_posts|posts|p|t)\b(?! USING)/);
       expect(detail).not.toContain("USE TEMP B-TREE FOR ORDER BY");
     }
-    const search = await plan("SELECT post_id FROM posts_fts WHERE posts_fts MATCH ?1 ORDER BY rank LIMIT 20", 'publication_id : "x" AND ("word")');
+    const search = await plan(
+      "SELECT post_id FROM posts_fts WHERE posts_fts MATCH ?1 ORDER BY rank LIMIT 20",
+      'publication_id : "x" AND ("word")',
+    );
     expect(search).toMatch(/VIRTUAL TABLE INDEX/);
   });
 });
@@ -182,7 +234,9 @@ function isWellFormedXml(text: string): boolean {
   const body = text.replace(/^<\?xml[^>]*\?>/, "").replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, "");
   if (/&(?!(amp|lt|gt|quot|#39|apos|#\d+|#x[0-9a-f]+);)/i.test(body)) return false;
   const stack: string[] = [];
-  for (const m of body.matchAll(/<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>|<[^>]*>/g)) {
+  for (const m of body.matchAll(
+    /<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>|<[^>]*>/g,
+  )) {
     if (!m[2]) return false;
     if (m[1]) {
       if (stack.pop() !== m[2]) return false;

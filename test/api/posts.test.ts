@@ -12,7 +12,15 @@ const write = (method: string, body: unknown, extra: Record<string, string> = {}
   jsonRequest(method, body, asUser(owner, extra));
 
 async function newPost(body: Record<string, unknown> = {}) {
-  const res = await call(postsUrl(), write("POST", { title: "Hello world", body_markdown: "# Hi\n\nFirst *post*.", tags: ["News"], ...body }));
+  const res = await call(
+    postsUrl(),
+    write("POST", {
+      title: "Hello world",
+      body_markdown: "# Hi\n\nFirst *post*.",
+      tags: ["News"],
+      ...body,
+    }),
+  );
   expect(res.status).toBe(201);
   return res.json<{ id: string; slug: string; version: number; status: string }>();
 }
@@ -27,7 +35,13 @@ beforeAll(async () => {
 
 describe("post lifecycle", () => {
   it("creates a draft with a generated slug, rendered HTML and a first revision", async () => {
-    const res = await call(postsUrl(), write("POST", { title: "Ünïcode Title!", body_markdown: "## Part one\n\n<script>x</script> text" }));
+    const res = await call(
+      postsUrl(),
+      write("POST", {
+        title: "Ünïcode Title!",
+        body_markdown: "## Part one\n\n<script>x</script> text",
+      }),
+    );
     expect(res.status).toBe(201);
     const post = await res.json<Record<string, unknown>>();
     expect(post).toMatchObject({ slug: "unicode-title", status: "draft", version: 1 });
@@ -40,17 +54,25 @@ describe("post lifecycle", () => {
 
   it("saves with the version it started from; a stale save is 412 with the current version", async () => {
     const post = await newPost();
-    const ok = await call(`${postsUrl()}/${post.id}`, write("PATCH", { title: "Edited" }, { "if-match": '"1"' }));
+    const ok = await call(
+      `${postsUrl()}/${post.id}`,
+      write("PATCH", { title: "Edited" }, { "if-match": '"1"' }),
+    );
     expect(ok.status).toBe(200);
     expect((await ok.json<{ version: number }>()).version).toBe(2);
-    const stale = await call(`${postsUrl()}/${post.id}`, write("PATCH", { title: "Mine", version: 1 }));
+    const stale = await call(
+      `${postsUrl()}/${post.id}`,
+      write("PATCH", { title: "Mine", version: 1 }),
+    );
     expect(stale.status).toBe(412);
     const body = await stale.json<{ code: string; current: { title: string; version: number } }>();
     expect(body.code).toBe("stale_version");
     expect(body.current).toMatchObject({ title: "Edited", version: 2 });
     const missing = await call(`${postsUrl()}/${post.id}`, write("PATCH", { title: "No version" }));
     expect(missing.status).toBe(428);
-    const revisions = await call(`${postsUrl()}/${post.id}/revisions`, { headers: { cookie: owner.cookie } });
+    const revisions = await call(`${postsUrl()}/${post.id}/revisions`, {
+      headers: { cookie: owner.cookie },
+    });
     expect((await revisions.json<{ data: unknown[] }>()).data).toHaveLength(2);
   });
 
@@ -61,11 +83,17 @@ describe("post lifecycle", () => {
       call(`${postsUrl()}/${post.id}/publish`, { method: "POST", headers: asUser(owner) }),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    const audit = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'post.published' AND target_id = ?1")
+    const audit = await env.DB.prepare(
+      "SELECT count(*) AS n FROM audit_log WHERE action = 'post.published' AND target_id = ?1",
+    )
       .bind(post.id)
       .first<{ n: number }>();
     expect(audit?.n).toBe(1);
-    const live = await env.DB.prepare("SELECT count(*) AS n FROM published_posts WHERE post_id = ?1").bind(post.id).first<{ n: number }>();
+    const live = await env.DB.prepare(
+      "SELECT count(*) AS n FROM published_posts WHERE post_id = ?1",
+    )
+      .bind(post.id)
+      .first<{ n: number }>();
     expect(live?.n).toBe(1);
   });
 
@@ -79,7 +107,11 @@ describe("post lifecycle", () => {
     const hub = env.PUBLICATION_HUB.get(env.PUBLICATION_HUB.idFromName(pubId));
     const { runInDurableObject } = await import("cloudflare:test");
     await runInDurableObject(hub, (_i, state) => {
-      state.storage.sql.exec("UPDATE schedules SET at = ? WHERE post_id = ?", Date.now() - 1000, post.id);
+      state.storage.sql.exec(
+        "UPDATE schedules SET at = ? WHERE post_id = ?",
+        Date.now() - 1000,
+        post.id,
+      );
     });
     expect(await runDurableObjectAlarm(hub)).toBe(true);
     const after = await call(`${postsUrl()}/${post.id}`, { headers: { cookie: owner.cookie } });
@@ -91,12 +123,24 @@ describe("post lifecycle", () => {
   it("unpublish takes the post off the site; delete removes it", async () => {
     const post = await newPost({ title: "Short lived" });
     await call(`${postsUrl()}/${post.id}/publish`, { method: "POST", headers: asUser(owner) });
-    const un = await call(`${postsUrl()}/${post.id}/unpublish`, { method: "POST", headers: asUser(owner) });
+    const un = await call(`${postsUrl()}/${post.id}/unpublish`, {
+      method: "POST",
+      headers: asUser(owner),
+    });
     expect((await un.json<{ status: string }>()).status).toBe("draft");
-    const live = await env.DB.prepare("SELECT count(*) AS n FROM published_posts WHERE post_id = ?1").bind(post.id).first<{ n: number }>();
+    const live = await env.DB.prepare(
+      "SELECT count(*) AS n FROM published_posts WHERE post_id = ?1",
+    )
+      .bind(post.id)
+      .first<{ n: number }>();
     expect(live?.n).toBe(0);
-    const del = await call(`${postsUrl()}/${post.id}`, { method: "DELETE", headers: asUser(owner) });
+    const del = await call(`${postsUrl()}/${post.id}`, {
+      method: "DELETE",
+      headers: asUser(owner),
+    });
     expect(del.status).toBe(204);
-    expect((await call(`${postsUrl()}/${post.id}`, { headers: { cookie: owner.cookie } })).status).toBe(404);
+    expect(
+      (await call(`${postsUrl()}/${post.id}`, { headers: { cookie: owner.cookie } })).status,
+    ).toBe(404);
   });
 });

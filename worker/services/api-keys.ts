@@ -91,7 +91,16 @@ export async function listApiKeys(ctx: ServiceContext, actor: Actor, ref: string
 
 export async function revokeApiKey(ctx: ServiceContext, actor: Actor, ref: string, keyId: string) {
   const { publication } = await accessPublication(ctx, actor, ref, "apikeys.manage");
-  const [revoked] = await ctx.db.batch([
+  const active = await ctx.db.query.apiKeys.findFirst({
+    where: and(
+      eq(apiKeys.id, keyId),
+      eq(apiKeys.publicationId, publication.id),
+      isNull(apiKeys.revokedAt),
+    ),
+    columns: { id: true },
+  });
+  if (!active) throw problem(404, "No such active API key.");
+  await ctx.db.batch([
     ctx.db
       .update(apiKeys)
       .set({ revokedAt: new Date().toISOString() })
@@ -111,7 +120,6 @@ export async function revokeApiKey(ctx: ServiceContext, actor: Actor, ref: strin
       targetId: keyId,
     }),
   ]);
-  if (!revoked.length) throw problem(404, "No such active API key.");
 }
 
 /** The publication actor behind `Authorization: Bearer folio_…`; 401 if unknown or revoked. */

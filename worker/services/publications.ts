@@ -53,7 +53,11 @@ export const publicationSlugSchema = z
   .min(2, "Use at least 2 characters.")
   .max(48, "Use at most 48 characters.")
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Use lower-case letters, digits and dashes.")
-  .refine((s) => !RESERVED_SLUGS.has(s), "That address is reserved.");
+  .refine((s) => !RESERVED_SLUGS.has(s), "That address is reserved.")
+  // An id-shaped slug could shadow another publication addressed by its id.
+  .refine((s) => !UUID_SHAPE.test(s), "That address is reserved.");
+
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const publicationInput = z.object({
   slug: publicationSlugSchema,
@@ -67,7 +71,17 @@ export const publicationInput = z.object({
   timezone: z.string().trim().refine(isValidTimeZone, "Unknown time zone.").default("UTC"),
 });
 
-export const publicationUpdateInput = publicationInput.omit({ slug: true }).partial();
+// No defaults here: a PATCH changes only the fields it names.
+export const publicationUpdateInput = z.object({
+  name: z.string().trim().min(1, "Give the publication a name.").max(100).optional(),
+  description: z.string().trim().max(500).optional(),
+  locale: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, "Use a locale like en or pt-BR.")
+    .optional(),
+  timezone: z.string().trim().refine(isValidTimeZone, "Unknown time zone.").optional(),
+});
 
 export const invitationInput = z.object({
   email: emailSchema,
@@ -113,7 +127,9 @@ export async function accessPublication(
 ): Promise<PublicationAccess> {
   const notFound = () => problem(404, "No such publication.");
   const publication = await ctx.db.query.publications.findFirst({
-    where: or(eq(publications.slug, ref.toLowerCase()), eq(publications.id, ref)),
+    where: UUID_SHAPE.test(ref)
+      ? eq(publications.id, ref)
+      : eq(publications.slug, ref.toLowerCase()),
   });
   if (!publication) throw notFound();
 
@@ -440,6 +456,15 @@ export async function inviteMember(
   if (!assignableRoles(access.role ?? "contributor").includes(input.role)) {
     throw problem(403, "Your role cannot invite members with that role.", { code: "forbidden" });
   }
+  const alreadyMember = await ctx.db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.publicationId, access.publication.id), eq(users.email, input.email)))
+    .get();
+  if (alreadyMember) {
+    throw problem(409, "That person is already a member.", { code: "already_member" });
+  }
   const token = randomToken(32);
   const id = uuidv7();
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS).toISOString();
@@ -499,6 +524,13 @@ export async function revokeInvitation(
     )
     .returning({ id: invitations.id });
   if (!result.length) throw problem(404, "No such invitation.");
+  await auditStatement(ctx, {
+    action: "member.invitation_revoked",
+    actor,
+    publicationId: access.publication.id,
+    targetType: "invitation",
+    targetId: invitationId,
+  });
 }
 
 /**

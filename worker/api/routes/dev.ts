@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { problem } from "../../lib/problem";
+import { bulkSeed, bulkSeedInput } from "../../services/bulk-seed";
 import { seedDemo } from "../../services/demo-seed";
+import { validate } from "../validate";
 
 /**
  * Development-only endpoints. They answer 404 unless APP_ENV is development or
@@ -14,4 +16,7 @@ export const dev = new Hono<AppEnv>()
     }
     return next();
   })
-  .post("/seed", async (c) => c.json(await seedDemo(c.get("services"))));
+  .post("/seed", async (c) => c.json(await seedDemo(c.get("services"))))
+  .post("/seed/bulk", validate("json", bulkSeedInput), async (c) =>
+    c.json(await bulkSeed(c.get("services"), c.req.valid("json"))),
+  );

@@ -23,7 +23,7 @@ import {
   updatePublication,
 } from "../../services/publications";
 import { requireActor, requireUser } from "../middleware/authenticate";
-import { idempotent } from "../middleware/idempotency";
+import { idempotent, idempotentWith } from "../middleware/idempotency";
 import { validate } from "../validate";
 
 const id = z.string().min(1).max(64);
@@ -146,7 +146,7 @@ export const publicationsApi = new Hono<AppEnv>()
   })
   .post(
     "/:pub/api-keys",
-    idempotent,
+    idempotentWith({ redact: ["secret"] }),
     validate("param", pubParam),
     validate("json", apiKeyInput),
     async (c) => {
