@@ -28,6 +28,8 @@ api.use("*", authenticate);
 api.use("/v1/content/*", publicCache);
 
 api.route("/health", health);
+// Liveness without touching any binding; also the benchmark's "trivial Hono route".
+api.get("/ping", (c) => c.text("pong"));
 api.route("/v1/content", content);
 api.route("/v1/auth", auth);
 api.route("/v1/me", me);
