@@ -139,6 +139,11 @@ export class PublicationHub extends DurableObject<Env> {
     });
   }
 
+  /** Retires cached pages of these scopes, e.g. every page after a settings change. */
+  async retire(scopeList: string[]): Promise<void> {
+    await this.exclusive(() => this.afterChange("", "", scopeList, null));
+  }
+
   /** Current generation of each scope (0 if never bumped). */
   generations(scopeList: string[]): Record<string, number> {
     const out: Record<string, number> = {};
