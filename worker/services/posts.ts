@@ -24,24 +24,39 @@ export const postSlugSchema = z
   .max(100, "Slugs are at most 100 characters.")
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Use lower-case letters, digits and dashes.");
 
-export const postInput = z.object({
+const postFields = {
   title: z
     .string()
     .trim()
     .min(1, "Give the post a title.")
     .max(200, "Titles are at most 200 characters."),
-  slug: postSlugSchema.optional(),
-  excerpt: z.string().trim().max(500, "Excerpts are at most 500 characters.").optional(),
-  body_markdown: z
-    .string()
-    .max(MAX_BODY_CHARS, `Posts are at most ${MAX_BODY_CHARS} characters.`)
-    .default(""),
-  tags: z.array(tagName).max(10, "Use at most 10 tags.").default([]),
-  feature_media_id: z.string().min(1).max(64).nullable().optional(),
+  slug: postSlugSchema,
+  excerpt: z.string().trim().max(500, "Excerpts are at most 500 characters."),
+  body_markdown: z.string().max(MAX_BODY_CHARS, `Posts are at most ${MAX_BODY_CHARS} characters.`),
+  tags: z.array(tagName).max(10, "Use at most 10 tags."),
+  feature_media_id: z.string().min(1).max(64).nullable(),
+};
+
+export const postInput = z.object({
+  title: postFields.title,
+  slug: postFields.slug.optional(),
+  excerpt: postFields.excerpt.optional(),
+  body_markdown: postFields.body_markdown.default(""),
+  tags: postFields.tags.default([]),
+  feature_media_id: postFields.feature_media_id.optional(),
 });
 
-/** A save names the version it started from; the rest is a partial post. */
-export const postUpdateInput = postInput.partial().extend({
+/**
+ * A save names the version it started from; every other field is optional and
+ * has no default, so a save changes only what it sends.
+ */
+export const postUpdateInput = z.object({
+  title: postFields.title.optional(),
+  slug: postFields.slug.optional(),
+  excerpt: postFields.excerpt.optional(),
+  body_markdown: postFields.body_markdown.optional(),
+  tags: postFields.tags.optional(),
+  feature_media_id: postFields.feature_media_id.optional(),
   version: z.number().int().positive().optional(),
 });
 
@@ -92,7 +107,11 @@ export type PostView = ReturnType<typeof toPostView>;
 type PostVerb = "edit" | "publish" | "delete";
 
 /** Whether this actor may do `verb` to this post: own-post and any-post rules of the role table. */
-export function mayTouchPost(access: PublicationAccess, post: Post, verb: PostVerb): boolean {
+export function mayTouchPost(
+  access: PublicationAccess,
+  post: Pick<Post, "authorId" | "status">,
+  verb: PostVerb,
+): boolean {
   const own = access.actor.kind === "user" && access.actor.userId === post.authorId;
   const allowed = (action: Action) =>
     access.role
@@ -108,7 +127,11 @@ export function mayTouchPost(access: PublicationAccess, post: Post, verb: PostVe
   );
 }
 
-export function requirePostPermission(access: PublicationAccess, post: Post, verb: PostVerb) {
+export function requirePostPermission(
+  access: PublicationAccess,
+  post: Pick<Post, "authorId" | "status">,
+  verb: PostVerb,
+) {
   if (!mayTouchPost(access, post, verb)) {
     throw problem(403, `Your role does not allow you to ${verb} this post.`, { code: "forbidden" });
   }
@@ -302,6 +325,17 @@ export async function updatePost(
   const excerpt =
     input.excerpt ??
     (current.excerpt && input.body_markdown === undefined ? current.excerpt : undefined);
+  const featureMediaId =
+    input.feature_media_id === undefined ? current.featureMediaId : input.feature_media_id;
+  const unchanged =
+    title === current.title &&
+    slug === current.slug &&
+    body === current.bodyMarkdown &&
+    JSON.stringify(tagNames) === current.tags &&
+    featureMediaId === current.featureMediaId &&
+    (input.excerpt === undefined || input.excerpt === current.excerpt);
+  // Autosave of an untouched post: no new version, no revision.
+  if (unchanged) return toPostView(current);
   const next = expectedVersion + 1;
 
   const results = await ctx.db.batch([
