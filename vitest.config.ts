@@ -29,9 +29,9 @@ export default defineConfig({
       "durable-objects/**/*.test.ts",
     ],
     silent: "passed-only",
-  // Password hashing is deliberately slow; a loaded 2-core CI machine needs room.
-  testTimeout: 30_000,
-  hookTimeout: 60_000,
+    // Password hashing is deliberately slow; a loaded 2-core CI machine needs room.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     deps: {
       optimizer: {
         ssr: {

@@ -55,32 +55,63 @@ export class PublicationHub extends DurableObject<Env> {
       const ctx = hubContext(this.env, by.meta);
       const outcome = await publishNow(ctx, by.actor, publicationId, postId);
       this.ctx.storage.sql.exec("DELETE FROM schedules WHERE post_id = ?", postId);
-      await this.afterChange(publicationId, postId, outcome.scopes, outcome.changed ? "post.published" : null);
+      await this.afterChange(
+        publicationId,
+        postId,
+        outcome.scopes,
+        outcome.changed ? "post.published" : null,
+      );
       return { changed: outcome.changed, post: outcome.post };
     });
   }
 
   async unpublish(publicationId: string, postId: string, by: Delegation) {
     return this.exclusive(async () => {
-      const outcome = await unpublishNow(hubContext(this.env, by.meta), by.actor, publicationId, postId);
+      const outcome = await unpublishNow(
+        hubContext(this.env, by.meta),
+        by.actor,
+        publicationId,
+        postId,
+      );
       this.ctx.storage.sql.exec("DELETE FROM schedules WHERE post_id = ?", postId);
-      await this.afterChange(publicationId, postId, outcome.scopes, outcome.changed ? "post.unpublished" : null);
+      await this.afterChange(
+        publicationId,
+        postId,
+        outcome.scopes,
+        outcome.changed ? "post.unpublished" : null,
+      );
       return { changed: outcome.changed, post: outcome.post };
     });
   }
 
   async remove(publicationId: string, postId: string, by: Delegation) {
     return this.exclusive(async () => {
-      const touched = await deleteNow(hubContext(this.env, by.meta), by.actor, publicationId, postId);
+      const touched = await deleteNow(
+        hubContext(this.env, by.meta),
+        by.actor,
+        publicationId,
+        postId,
+      );
       this.ctx.storage.sql.exec("DELETE FROM schedules WHERE post_id = ?", postId);
-      await this.afterChange(publicationId, postId, touched, touched.length ? "post.deleted" : null);
+      await this.afterChange(
+        publicationId,
+        postId,
+        touched,
+        touched.length ? "post.deleted" : null,
+      );
     });
   }
 
   /** Schedules (or with `at` null cancels) publishing the post at the minute `at`. */
   async schedule(publicationId: string, postId: string, at: number | null, by: Delegation) {
     return this.exclusive(async () => {
-      const post = await markScheduled(hubContext(this.env, by.meta), by.actor, publicationId, postId, at);
+      const post = await markScheduled(
+        hubContext(this.env, by.meta),
+        by.actor,
+        publicationId,
+        postId,
+        at,
+      );
       if (at === null) {
         this.ctx.storage.sql.exec("DELETE FROM schedules WHERE post_id = ?", postId);
       } else {
@@ -115,13 +146,32 @@ export class PublicationHub extends DurableObject<Env> {
         const by = JSON.parse(row.delegation) as Delegation;
         const ctx = hubContext(this.env, { ...by.meta, requestId: `schedule-${row.post_id}` });
         try {
-          const outcome = await publishNow(ctx, by.actor, row.publication_id, row.post_id, "schedule");
+          const outcome = await publishNow(
+            ctx,
+            by.actor,
+            row.publication_id,
+            row.post_id,
+            "schedule",
+          );
           this.ctx.storage.sql.exec("DELETE FROM schedules WHERE post_id = ?", row.post_id);
-          await this.afterChange(row.publication_id, row.post_id, outcome.scopes, outcome.changed ? "post.published" : null);
+          await this.afterChange(
+            row.publication_id,
+            row.post_id,
+            outcome.scopes,
+            outcome.changed ? "post.published" : null,
+          );
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           const attempts = row.attempts + 1;
-          console.error(JSON.stringify({ level: "error", msg: "scheduled publish failed", post_id: row.post_id, attempts, error: message }));
+          console.error(
+            JSON.stringify({
+              level: "error",
+              msg: "scheduled publish failed",
+              post_id: row.post_id,
+              attempts,
+              error: message,
+            }),
+          );
           if (attempts >= MAX_SCHEDULE_ATTEMPTS || /No such post/.test(message)) {
             this.ctx.storage.sql.exec("DELETE FROM schedules WHERE post_id = ?", row.post_id);
             await markScheduleFailed(ctx, row.post_id, message).catch(() => {});
@@ -148,13 +198,20 @@ export class PublicationHub extends DurableObject<Env> {
   generations(scopeList: string[]): Record<string, number> {
     const out: Record<string, number> = {};
     for (const scope of scopeList) {
-      const row = this.ctx.storage.sql.exec<{ gen: number }>("SELECT gen FROM generations WHERE scope = ?", scope).toArray()[0];
+      const row = this.ctx.storage.sql
+        .exec<{ gen: number }>("SELECT gen FROM generations WHERE scope = ?", scope)
+        .toArray()[0];
       out[scope] = row?.gen ?? 0;
     }
     return out;
   }
 
-  private async afterChange(publicationId: string, postId: string, touched: string[], event: string | null) {
+  private async afterChange(
+    publicationId: string,
+    postId: string,
+    touched: string[],
+    event: string | null,
+  ) {
     if (touched.length) {
       const bumped: Record<string, number> = {};
       for (const scope of touched) {
@@ -169,12 +226,20 @@ export class PublicationHub extends DurableObject<Env> {
       await mirrorGenerations(this.env, bumped);
     }
     if (event) {
-      await this.env.EVENTS.send({ type: "post.changed", event, publicationId, postId, at: Date.now() });
+      await this.env.EVENTS.send({
+        type: "post.changed",
+        event,
+        publicationId,
+        postId,
+        at: Date.now(),
+      });
     }
   }
 
   private async armAlarm() {
-    const next = this.ctx.storage.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM schedules").one().at;
+    const next = this.ctx.storage.sql
+      .exec<{ at: number | null }>("SELECT min(at) AS at FROM schedules")
+      .one().at;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);
   }

@@ -8,6 +8,8 @@ export const PASSWORD = "a-Strong-passphrase-42";
 export function call(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", uniqueIp());
+  // Browsers always send Host; Remix refuses a POST that has an Origin but no Host.
+  if (!headers.has("host")) headers.set("host", new URL(ORIGIN).host);
   return exports.default.fetch(new Request(new URL(path, ORIGIN), { ...init, headers }));
 }
 
@@ -213,4 +215,81 @@ export function responseRecorder() {
       }
     },
   };
+}
+
+// ---- media (test/api/media.test.ts) -----------------------------------------------------
+
+/**
+ * `call` with some Worker variables replaced for this one request (a tiny
+ * MEDIA_QUOTA_BYTES, say), through the same entry point as `call`.
+ */
+export async function callWithEnv(
+  path: string,
+  init: RequestInit,
+  overrides: Partial<Record<string, string>>,
+): Promise<Response> {
+  const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
+  const { default: worker } = await import("../worker/index");
+  const headers = new Headers(init.headers);
+  if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", uniqueIp());
+  // Browsers always send Host; Remix refuses a POST that has an Origin but no Host.
+  if (!headers.has("host")) headers.set("host", new URL(ORIGIN).host);
+  const request = new Request(new URL(path, ORIGIN), { ...init, headers });
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    request as Parameters<typeof worker.fetch>[0],
+    { ...env, ...overrides } as Parameters<typeof worker.fetch>[1],
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+/** `n` random bytes (getRandomValues fills at most 64 KiB per call). */
+export function randomBytes(n: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65_536) crypto.getRandomValues(out.subarray(i, i + 65_536));
+  return out;
+}
+
+/**
+ * Bytes that sniff as a PNG of `width` x `height` (signature and IHDR), padded
+ * with a random private chunk to `size` bytes: unique per call, so uploads do
+ * not deduplicate by accident. Not decodable pixels; the server never decodes.
+ */
+export function pngBytes(width: number, height: number, size = 2048): Uint8Array<ArrayBuffer> {
+  const header = 8 + 25; // signature + IHDR chunk
+  const trailer = 12; // IEND chunk
+  const payload = Math.max(0, size - header - trailer - 12);
+  const out = new Uint8Array(header + 12 + payload + trailer);
+  const view = new DataView(out.buffer);
+  out.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 0);
+  view.setUint32(8, 13);
+  out.set([0x49, 0x48, 0x44, 0x52], 12); // IHDR
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  out.set([8, 2, 0, 0, 0], 24);
+  view.setUint32(header, payload);
+  out.set([0x72, 0x61, 0x4e, 0x64], header + 4); // "raNd": private, ancillary
+  out.set(randomBytes(payload), header + 8);
+  const end = header + 12 + payload;
+  out.set([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82], end);
+  return out;
+}
+
+export async function sha256HexOf(bytes: ArrayBuffer | Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as BufferSource);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A body with no Content-Length (sent chunked), in chunks of `chunkSize`. */
+export function chunkedBody(bytes: Uint8Array, chunkSize = 64 * 1024): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.byteLength) return controller.close();
+      controller.enqueue(bytes.slice(offset, offset + chunkSize));
+      offset += chunkSize;
+    },
+  });
 }

@@ -9,6 +9,7 @@ import { securityHeaders } from "./api/middleware/security-headers";
 import { serverTiming } from "./api/middleware/server-timing";
 import type { AppEnv } from "./env";
 import { renderRemix } from "./remix";
+import { mediaFiles } from "./site/media";
 import { siteResources } from "./site/routes";
 
 /**
@@ -25,6 +26,8 @@ app.use("*", securityHeaders);
 app.use("*", sameOriginWrites);
 
 app.route("/api", api);
+// Uploaded files, streamed from R2 (before the Remix catch-all).
+app.route("/media", mediaFiles);
 // Reader pages and feeds: served from the edge cache when they can be.
 app.use("/:pub{@[a-z0-9-]+}/*", publicCache);
 app.use("/:pub{@[a-z0-9-]+}", publicCache);

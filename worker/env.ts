@@ -20,6 +20,12 @@ export interface Env {
   CORS_ORIGINS: string;
   MAX_BODY_BYTES: string;
   MAIL_TRANSPORT: "console" | "webhook";
+  /** Largest medium in bytes, however it is uploaded (multipart included). */
+  MEDIA_MAX_BYTES: string;
+  /** Largest single-request upload in bytes; bigger files go through multipart upload. */
+  MEDIA_MULTIPART_THRESHOLD: string;
+  /** Storage per publication in bytes (sum of its media sizes). */
+  MEDIA_QUOTA_BYTES: string;
 
   // Secrets (.dev.vars locally, `wrangler secret put` elsewhere)
   JWT_SECRET: string;

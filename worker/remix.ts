@@ -4,7 +4,11 @@ import type { Context } from "hono";
 import * as build from "../build/server";
 import type { AppEnv } from "./env";
 
-const handleRemixRequest = createRequestHandler(build as unknown as ServerBuild);
+const serverBuild = build as unknown as ServerBuild;
+const handleRemixRequest = createRequestHandler(serverBuild);
+
+/** Changes with every build: cached pages must not outlive the assets they link to. */
+export const buildVersion = serverBuild.assets.version;
 
 /** Every non-API path: the reader site and the admin app, rendered by Remix. */
 export function renderRemix(c: Context<AppEnv>): Promise<Response> {

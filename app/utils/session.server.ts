@@ -16,7 +16,10 @@ export async function getSession(
   request: Request,
   context: AppLoadContext,
 ): Promise<ResolvedSession | null> {
-  return resolveSession(servicesFor(request, context), sessionTokenFrom(request.headers.get("cookie")));
+  return resolveSession(
+    servicesFor(request, context),
+    sessionTokenFrom(request.headers.get("cookie")),
+  );
 }
 
 /** The signed-in user, or a redirect to /login that comes back here afterwards. */
@@ -50,14 +53,28 @@ export async function startSession(
 
 export async function endSession(request: Request, context: AppLoadContext, redirectTo = "/") {
   const session = await getSession(request, context);
-  if (session) await revokeSession(servicesFor(request, context), session.userId, session.sessionId);
+  if (session)
+    await revokeSession(servicesFor(request, context), session.userId, session.sessionId);
   return redirect(redirectTo, { headers: { "Set-Cookie": clearedSessionCookie() } });
 }
 
-/** Only same-site paths: `//evil.example` and absolute URLs fall back to the default. */
-export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/admin") {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) {
-    return fallback;
-  }
-  return to;
+/**
+ * Only same-site paths: `//evil.example`, absolute URLs and paths with control
+ * characters (browsers drop a tab, so `/\t/evil.example` would leave the site)
+ * fall back to the default.
+ */
+export function safeRedirect(
+  to: FormDataEntryValue | string | null | undefined,
+  fallback = "/admin",
+) {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//")) return fallback;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
+  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  const base = "http://folio.invalid";
+  return new URL(to, base).origin === base ? to : fallback;
+}
+
+/** What the site header shows of the signed-in user (or null when signed out). */
+export function headerUser(session: ResolvedSession | null) {
+  return session ? { name: session.user.name, handle: session.user.handle } : null;
 }

@@ -46,6 +46,9 @@ export async function startDevServer({
       "--port",
       String(port),
       "--test-scheduled",
+      // Links in mails and canonical URLs must point at this server, whatever its port.
+      "--var",
+      `APP_ORIGIN:http://127.0.0.1:${port}`,
       ...persist,
     ],
     {

@@ -147,11 +147,25 @@ describe("post lifecycle", () => {
 
 describe("partial saves", () => {
   it("change only the fields they send; an unchanged save makes no new version", async () => {
-    const post = await newPost({ title: "Keep body", body_markdown: "Precious paragraph.", tags: ["Keep"] });
-    const res = await call(`${postsUrl()}/${post.id}`, write("PATCH", { title: "New title", version: 1 }));
+    const post = await newPost({
+      title: "Keep body",
+      body_markdown: "Precious paragraph.",
+      tags: ["Keep"],
+    });
+    const res = await call(
+      `${postsUrl()}/${post.id}`,
+      write("PATCH", { title: "New title", version: 1 }),
+    );
     const saved = await res.json<{ body_markdown: string; tags: string[]; version: number }>();
-    expect(saved).toMatchObject({ body_markdown: "Precious paragraph.", tags: ["Keep"], version: 2 });
-    const again = await call(`${postsUrl()}/${post.id}`, write("PATCH", { title: "New title", version: 2 }));
+    expect(saved).toMatchObject({
+      body_markdown: "Precious paragraph.",
+      tags: ["Keep"],
+      version: 2,
+    });
+    const again = await call(
+      `${postsUrl()}/${post.id}`,
+      write("PATCH", { title: "New title", version: 2 }),
+    );
     expect((await again.json<{ version: number }>()).version).toBe(2);
   });
 });

@@ -9,8 +9,10 @@ import { publicCache } from "./middleware/public-cache";
 import { auth } from "./routes/auth";
 import { content } from "./routes/content";
 import { dev } from "./routes/dev";
+import { docs } from "./routes/docs";
 import { health } from "./routes/health";
 import { me } from "./routes/me";
+import { MEDIA_UPLOAD_PATHS, mediaApi } from "./routes/media";
 import { postsApi } from "./routes/posts";
 import { publicationsApi } from "./routes/publications";
 
@@ -22,7 +24,8 @@ import { publicationsApi } from "./routes/publications";
 export const api = new Hono<AppEnv>();
 
 api.use("*", cors);
-api.use("*", bodyLimit());
+// Media uploads stream files and enforce their own limits (worker/services/media.ts).
+api.use("*", bodyLimit({ except: MEDIA_UPLOAD_PATHS }));
 api.use("*", authenticate);
 
 api.use("/v1/content/*", publicCache);
@@ -34,8 +37,10 @@ api.route("/v1/content", content);
 api.route("/v1/auth", auth);
 api.route("/v1/me", me);
 api.route("/v1/publications/:pub/posts", postsApi);
+api.route("/v1/publications/:pub/media", mediaApi);
 api.route("/v1/publications", publicationsApi);
 api.route("/dev", dev);
+api.route("/", docs);
 
 answerMethodNotAllowed(api);
 // Registered last, so it only answers what no route above claimed; the parent

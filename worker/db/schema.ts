@@ -389,3 +389,107 @@ export const slugRedirects = sqliteTable(
 export type Post = typeof posts.$inferSelect;
 export type PublishedPost = typeof publishedPosts.$inferSelect;
 export type Tag = typeof tags.$inferSelect;
+
+// ---- media ----------------------------------------------------------------------------
+
+export const MEDIA_KINDS = ["image", "video", "audio", "document"] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/**
+ * Uploaded files. The bytes live in R2 under `r2_key` (server-generated,
+ * write-once); this row is what makes a key servable at `/media/{r2_key}`.
+ */
+export const media = sqliteTable(
+  "media",
+  {
+    id: text("id").primaryKey(),
+    publicationId: text("publication_id")
+      .notNull()
+      .references(() => publications.id, { onDelete: "cascade" }),
+    /** The member who uploaded it; null for API keys (the audit log names the key). */
+    uploaderId: text("uploader_id").references(() => users.id, { onDelete: "set null" }),
+    r2Key: text("r2_key").notNull(),
+    /** The client's file name, sanitized; metadata only, never part of the key. */
+    originalName: text("original_name").notNull(),
+    /** Lower-cased original name: the index behind prefix search. */
+    nameKey: text("name_key").notNull(),
+    /** Decided from the bytes, never from the name or the request headers. */
+    contentType: text("content_type").notNull(),
+    kind: text("kind", { enum: MEDIA_KINDS }).notNull(),
+    size: integer("size").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    sha256: text("sha256").notNull(),
+    alt: text("alt").notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("media_r2_key_unique").on(t.r2Key),
+    // Identical bytes are stored once per publication.
+    uniqueIndex("media_publication_sha256_unique").on(t.publicationId, t.sha256),
+    index("media_publication_created_idx").on(t.publicationId, t.createdAt, t.id),
+    index("media_publication_kind_idx").on(t.publicationId, t.kind, t.createdAt, t.id),
+    index("media_publication_name_idx").on(t.publicationId, t.nameKey, t.id),
+  ],
+);
+
+/** Bytes stored per publication, kept in the same batch as media rows: the quota's counter. */
+export const mediaUsage = sqliteTable("media_usage", {
+  publicationId: text("publication_id")
+    .primaryKey()
+    .references(() => publications.id, { onDelete: "cascade" }),
+  bytes: integer("bytes").notNull().default(0),
+});
+
+/** Resumable multipart uploads in progress (R2 multipart under the hood). */
+export const mediaUploads = sqliteTable(
+  "media_uploads",
+  {
+    id: text("id").primaryKey(),
+    publicationId: text("publication_id")
+      .notNull()
+      .references(() => publications.id, { onDelete: "cascade" }),
+    /** Who started it (a user or an API key); nobody else sees or continues it. */
+    uploaderId: text("uploader_id"),
+    uploaderKeyId: text("uploader_key_id"),
+    originalName: text("original_name").notNull(),
+    /** Declared total size; every part but the last is exactly `part_size`. */
+    size: integer("size").notNull(),
+    partSize: integer("part_size").notNull(),
+    partsTotal: integer("parts_total").notNull(),
+    /** Set when part 1 has passed the type check and the R2 upload exists. */
+    r2Key: text("r2_key"),
+    r2UploadId: text("r2_upload_id"),
+    contentType: text("content_type"),
+    width: integer("width"),
+    height: integer("height"),
+    status: text("status", { enum: ["active", "completed"] })
+      .notNull()
+      .default("active"),
+    mediaId: text("media_id"),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [
+    index("media_uploads_publication_idx").on(t.publicationId, t.status),
+    index("media_uploads_expiry_idx").on(t.expiresAt),
+  ],
+);
+
+/** Parts stored so far: what a client asks for to resume, and what `complete` sends R2. */
+export const mediaUploadParts = sqliteTable(
+  "media_upload_parts",
+  {
+    uploadId: text("upload_id")
+      .notNull()
+      .references(() => mediaUploads.id, { onDelete: "cascade" }),
+    partNumber: integer("part_number").notNull(),
+    size: integer("size").notNull(),
+    etag: text("etag").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.partNumber] })],
+);
+
+export type Medium = typeof media.$inferSelect;
+export type MediaUpload = typeof mediaUploads.$inferSelect;

@@ -114,9 +114,10 @@ export type SignUpInput = z.infer<typeof signUpInput>;
  * "someone tried to sign up" mail instead), so sign-up cannot enumerate users.
  */
 export async function signUp(ctx: ServiceContext, input: SignUpInput): Promise<void> {
-  await enforceRate(ctx.env, "signupIp", ctx.meta.ip);
+  // Password rules first: a writer fixing a weak password should not spend the IP's sign-ups.
   const problems = passwordProblems(input.password, input);
   if (problems.length) throw weakPassword(problems, "password");
+  await enforceRate(ctx.env, "signupIp", ctx.meta.ip);
 
   const existing = await ctx.db.query.users.findFirst({ where: eq(users.email, input.email) });
   if (existing) {

@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { sha256Hex } from "../lib/crypto";
 
 /**
  * Edge cache for public, published content.
@@ -45,7 +46,9 @@ async function generationsOf(env: Env, scopeList: string[]): Promise<string> {
 
 /** The cache-key for a request path under the current generations of its scopes. */
 export async function cacheKey(env: Env, scopeList: string[], path: string): Promise<string> {
-  return `${ENTRY_PREFIX}${path}#${await generationsOf(env, scopeList)}`;
+  const key = `${ENTRY_PREFIX}${path}#${await generationsOf(env, scopeList)}`;
+  // KV keys are at most 512 bytes; long paths (cursors, queries) are hashed.
+  return key.length <= 400 ? key : `${ENTRY_PREFIX}h:${await sha256Hex(key)}`;
 }
 
 // The DOM lib's CacheStorage type (needed by the Remix client) hides workerd's `caches.default`.

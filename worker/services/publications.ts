@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, or } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { invitations, memberships, publications, ROLES, type Role, users } from "../db/schema";
 import { randomToken, sha256Hex, uuidv7 } from "../lib/crypto";

@@ -211,7 +211,9 @@ export async function getPublishedPost(
     })
     .from(publishedPosts)
     .innerJoin(users, eq(users.id, publishedPosts.authorId))
-    .where(and(eq(publishedPosts.publicationId, pub.id), eq(publishedPosts.slug, slug)))
+    .where(
+      and(eq(publishedPosts.publicationId, pub.id), eq(publishedPosts.slug, slug.toLowerCase())),
+    )
     .get();
   if (row) {
     return {
@@ -246,11 +248,29 @@ export async function listTags(ctx: ServiceContext, pub: PublicPublication) {
   return rows.filter((t) => t.posts > 0);
 }
 
+/** A tag with at least one live post; tags only drafts use stay unknown to readers. */
 export async function findTag(ctx: ServiceContext, pub: PublicPublication, slug: string) {
-  return ctx.db.query.tags.findFirst({
-    where: and(eq(tags.publicationId, pub.id), eq(tags.slug, slug)),
-    columns: { slug: true, name: true, description: true },
-  });
+  return ctx.db
+    .select({ slug: tags.slug, name: tags.name, description: tags.description })
+    .from(tags)
+    .where(
+      and(
+        eq(tags.publicationId, pub.id),
+        eq(tags.slug, slug),
+        exists(
+          ctx.db
+            .select({ one: sql`1` })
+            .from(publishedPostTags)
+            .where(
+              and(
+                eq(publishedPostTags.publicationId, pub.id),
+                eq(publishedPostTags.tagId, tags.id),
+              ),
+            ),
+        ),
+      ),
+    )
+    .get();
 }
 
 /** Members with at least one live post; each check is an index seek. */

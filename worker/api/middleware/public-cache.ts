@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env";
 import { sha256Hex } from "../../lib/crypto";
+import { buildVersion } from "../../remix";
 import { type CachedEntry, scopes, throughCache } from "../../services/cache";
 import { SESSION_COOKIE } from "../../services/sessions";
 
@@ -24,10 +25,10 @@ const KEY_PARAMS = ["cursor", "limit", "tag", "author", "q", "summary"];
  */
 export function scopesForPath(path: string, params: URLSearchParams): string[] | null {
   const api =
-    /^\/api\/v1\/content\/([a-z0-9-]+)(?:\/(posts|tags|authors|search)(?:\/([a-z0-9-]+))?)?$/.exec(
+    /^\/api\/v1\/content\/([a-z0-9-]{1,48})(?:\/(posts|tags|authors|search)(?:\/([a-z0-9-]{1,120}))?)?$/.exec(
       path,
     );
-  const site = /^\/@([a-z0-9-]+)(?:\/(.*))?$/.exec(path);
+  const site = /^\/@([a-z0-9-]{1,48})(?:\/(.{0,200}))?$/.exec(path);
   const pub = api?.[1] ?? site?.[1];
   if (!pub) return null;
   const base = [scopes.publication(pub)];
@@ -35,21 +36,23 @@ export function scopesForPath(path: string, params: URLSearchParams): string[] |
   if (api) {
     const [, , section, slug] = api;
     if (section === "posts" && slug) return [...base, scopes.post(pub, slug)];
-    if (section === "posts" && params.get("tag"))
-      return [...base, scopes.tag(pub, params.get("tag")!)];
-    if (section === "posts" && params.get("author"))
-      return [...base, scopes.author(pub, params.get("author")!)];
+    const tag = params.get("tag");
+    const author = params.get("author");
+    // Scope names become KV keys (512 bytes at most): long values are not cacheable.
+    if ((tag && tag.length > 60) || (author && author.length > 40)) return null;
+    if (section === "posts" && tag) return [...base, scopes.tag(pub, tag)];
+    if (section === "posts" && author) return [...base, scopes.author(pub, author)];
     return [...base, scopes.lists(pub)];
   }
   const rest = (site?.[2] ?? "").replace(/\/$/, "");
   if (rest === "" || /^(feed\.xml|rss\.xml|sitemap\.xml|llms\.txt|search|tags)$/.test(rest)) {
     return [...base, scopes.lists(pub)];
   }
-  const tag = /^tag\/([a-z0-9-]+)(\/(feed\.xml|rss\.xml))?$/.exec(rest);
+  const tag = /^tag\/([a-z0-9-]{1,60})(\/(feed\.xml|rss\.xml))?$/.exec(rest);
   if (tag) return [...base, scopes.tag(pub, tag[1]!)];
-  const author = /^author\/([a-z0-9-]+)(\/(feed\.xml|rss\.xml))?$/.exec(rest);
+  const author = /^author\/([a-z0-9-]{1,40})(\/(feed\.xml|rss\.xml))?$/.exec(rest);
   if (author) return [...base, scopes.author(pub, author[1]!)];
-  const post = /^([a-z0-9-]+)(\.md)?$/.exec(rest);
+  const post = /^([a-z0-9-]{1,120})(\.md)?$/.exec(rest);
   if (post) return [...base, scopes.post(pub, post[1]!)];
   return null;
 }
@@ -58,7 +61,8 @@ function keyFor(path: string, params: URLSearchParams): string {
   const kept = KEY_PARAMS.filter((k) => params.has(k)).map(
     (k) => `${k}=${encodeURIComponent(params.get(k)!)}`,
   );
-  return kept.length ? `${path}?${kept.join("&")}` : path;
+  // The build version retires cached HTML whose hashed asset URLs a deploy replaced.
+  return `${buildVersion}:${kept.length ? `${path}?${kept.join("&")}` : path}`;
 }
 
 const isPersonal = (req: Request) =>
