@@ -44,10 +44,7 @@ export async function run({ page, origin, screenshot, expect, demo }) {
   expect(await img.getAttribute("height"), "thumbnail height attribute").toBe("200");
   expect(await img.getAttribute("loading"), "thumbnail loading attribute").toBe("lazy");
   await img.scrollIntoViewIfNeeded();
-  await page.waitForFunction(
-    (el) => el.complete && el.naturalWidth > 0,
-    await img.elementHandle(),
-  );
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
   expect(await img.evaluate((el) => el.naturalWidth), "decoded thumbnail width").toBe(320);
 
   const src = await img.getAttribute("src");
