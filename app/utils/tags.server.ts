@@ -1,4 +1,4 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { tags } from "../../worker/db/schema";
 import type { Actor, ServiceContext } from "../../worker/services/context";
 import { accessPublication } from "../../worker/services/publications";
@@ -30,7 +30,8 @@ export async function listPublicationTags(
       slug: tags.slug,
       name: tags.name,
       description: tags.description,
-      publishedPosts: sql<number>`(SELECT count(*) FROM published_post_tags t WHERE t.publication_id = ${publication.id} AND t.tag_id = ${tags.id})`,
+      // Kept by publishing (worker/services/publishing.ts recountTags).
+      publishedPosts: tags.postCount,
     })
     .from(tags)
     .where(eq(tags.publicationId, publication.id))

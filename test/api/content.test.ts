@@ -195,7 +195,7 @@ describe("query plans", () => {
         "x",
       ),
       await plan(
-        "SELECT * FROM published_posts WHERE publication_id = ?1 AND (published_at < ?2 OR (published_at = ?2 AND post_id < ?3)) ORDER BY published_at DESC, post_id DESC LIMIT 16",
+        "SELECT * FROM published_posts WHERE publication_id = ?1 AND (published_at, post_id) < (?2, ?3) ORDER BY published_at DESC, post_id DESC LIMIT 16",
         "x",
         "y",
         "z",

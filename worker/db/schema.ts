@@ -345,6 +345,8 @@ export const tags = sqliteTable(
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    /** Live posts with this tag; recounted by publishing so tag lists never count rows. */
+    postCount: integer("post_count").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("tags_publication_slug_unique").on(t.publicationId, t.slug)],

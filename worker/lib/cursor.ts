@@ -1,3 +1,4 @@
+import { type SQLWrapper, sql } from "drizzle-orm";
 import { base64urlDecodeString, base64urlEncodeString } from "./crypto";
 import { problem } from "./problem";
 
@@ -27,4 +28,17 @@ export function decodeCursor(cursor: string | undefined): { sortValue: string; i
   throw problem(400, "The cursor is not valid; use the `next_cursor` of a previous page.", {
     code: "invalid_cursor",
   });
+}
+
+/**
+ * `(sort, id) < (cursor.sort, cursor.id)` as a row-value comparison: SQLite
+ * turns it into a range on the (…, sort, id) index, where the equivalent
+ * `a < x OR (a = x AND b < y)` makes it walk the index from the start.
+ */
+export function before(
+  sortColumn: SQLWrapper,
+  idColumn: SQLWrapper,
+  cursor: { sortValue: string; id: string },
+) {
+  return sql`(${sortColumn}, ${idColumn}) < (${cursor.sortValue}, ${cursor.id})`;
 }

@@ -14,6 +14,7 @@ import { uuidv7 } from "../lib/crypto";
 import { renderMarkdown } from "../lib/markdown";
 import type { ServiceContext } from "./context";
 import { hashPassword } from "./passwords";
+import { recountTags } from "./publishing";
 
 /**
  * Load generator for benchmarks: many published posts in one publication,
@@ -167,6 +168,11 @@ export async function bulkSeed(ctx: ServiceContext, input: z.infer<typeof bulkSe
     );
   }
   await ctx.db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  await recountTags(
+    ctx,
+    pub.id,
+    tagRows.map((t) => t.slug),
+  );
   const total = await ctx.db
     .select({ n: sql<number>`count(*)` })
     .from(publishedPosts)

@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, like, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Post, postRevisions, posts, type Role, tags, users } from "../db/schema";
 import { uuidv7 } from "../lib/crypto";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { before, decodeCursor, encodeCursor } from "../lib/cursor";
 import { excerptFrom, renderMarkdown, slugify } from "../lib/markdown";
 import { problem } from "../lib/problem";
 import { auditStatement } from "./audit";
@@ -400,12 +400,7 @@ export async function listPosts(
   if (query.q) conditions.push(like(posts.title, `%${query.q.replace(/[%_]/g, "")}%`));
   const after = decodeCursor(query.cursor);
   if (after) {
-    conditions.push(
-      or(
-        lt(posts.updatedAt, after.sortValue),
-        and(eq(posts.updatedAt, after.sortValue), lt(posts.id, after.id)),
-      ),
-    );
+    conditions.push(before(posts.updatedAt, posts.id, after));
   }
   const rows = await ctx.db
     .select({

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { database } from "../db/client";
 import {
@@ -245,6 +245,10 @@ export async function publishNow(
         scheduleResult: via === "schedule" ? `published at ${now}` : post.scheduleResult,
       })
       .where(eq(posts.id, postId)),
+    recountTags(ctx, publicationId, [
+      ...newTags.map((t) => t.slug),
+      ...(live ? (JSON.parse(live.tags) as { slug: string }[]).map((t) => t.slug) : []),
+    ]),
     auditStatement(ctx, {
       action: via === "schedule" ? "post.published_on_schedule" : "post.published",
       actor,
@@ -288,6 +292,7 @@ export async function unpublishNow(
       .set({ status: "draft", publishedVersion: null, scheduledAt: null })
       .where(eq(posts.id, postId)),
     ...retireStatements(ctx, postId),
+    recountTags(ctx, publicationId, liveTagSlugs(live)),
     auditStatement(ctx, {
       action: "post.unpublished",
       actor,
@@ -325,10 +330,27 @@ export async function deleteNow(
       metadata: { title: post.title, slug: post.slug },
     }),
     ...retireStatements(ctx, postId),
+    recountTags(ctx, publicationId, liveTagSlugs(live)),
     ctx.db.delete(posts).where(eq(posts.id, postId)),
   ]);
   return live ? liveScopes(ctx, pubSlug, post, live.slug, live.tags) : [];
 }
+
+/**
+ * Recounts live posts for these tags (an index range per tag, on the write
+ * path), so tag lists read a stored number instead of counting on every view.
+ */
+export function recountTags(ctx: ServiceContext, publicationId: string, slugs: string[]) {
+  return ctx.db
+    .update(tags)
+    .set({
+      postCount: sql`(SELECT count(*) FROM published_post_tags t WHERE t.tag_id = ${tags.id})`,
+    })
+    .where(and(eq(tags.publicationId, publicationId), inArray(tags.slug, [...new Set(slugs), ""])));
+}
+
+const liveTagSlugs = (live: { tags: string } | undefined) =>
+  live ? (JSON.parse(live.tags) as { slug: string }[]).map((t) => t.slug) : [];
 
 function retireStatements(ctx: ServiceContext, postId: string) {
   return [

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, gt, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
   memberships,
@@ -10,7 +10,7 @@ import {
   users,
 } from "../db/schema";
 import { postsFts } from "../db/search-index";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { before, decodeCursor, encodeCursor } from "../lib/cursor";
 import { escapeHtml } from "../lib/markdown";
 import { problem } from "../lib/problem";
 import type { ServiceContext } from "./context";
@@ -138,13 +138,7 @@ export async function listPublished(
           eq(publishedPostTags.publicationId, pub.id),
           eq(publishedPostTags.tagId, tag.id),
           after
-            ? or(
-                lt(publishedPostTags.publishedAt, after.sortValue),
-                and(
-                  eq(publishedPostTags.publishedAt, after.sortValue),
-                  lt(publishedPostTags.postId, after.id),
-                ),
-              )
+            ? before(publishedPostTags.publishedAt, publishedPostTags.postId, after)
             : undefined,
         ),
       )
@@ -168,15 +162,7 @@ export async function listPublished(
         and(
           eq(publishedPosts.publicationId, pub.id),
           authorId ? eq(publishedPosts.authorId, authorId) : undefined,
-          after
-            ? or(
-                lt(publishedPosts.publishedAt, after.sortValue),
-                and(
-                  eq(publishedPosts.publishedAt, after.sortValue),
-                  lt(publishedPosts.postId, after.id),
-                ),
-              )
-            : undefined,
+          after ? before(publishedPosts.publishedAt, publishedPosts.postId, after) : undefined,
         ),
       )
       .orderBy(desc(publishedPosts.publishedAt), desc(publishedPosts.postId))
@@ -235,17 +221,17 @@ export async function getPublishedPost(
 }
 
 export async function listTags(ctx: ServiceContext, pub: PublicPublication) {
-  const rows = await ctx.db
+  // post_count is kept by publishing; counting here would grow with the archive.
+  return ctx.db
     .select({
       slug: tags.slug,
       name: tags.name,
       description: tags.description,
-      posts: sql<number>`(SELECT count(*) FROM published_post_tags t WHERE t.publication_id = ${pub.id} AND t.tag_id = ${tags.id})`,
+      posts: tags.postCount,
     })
     .from(tags)
-    .where(eq(tags.publicationId, pub.id))
+    .where(and(eq(tags.publicationId, pub.id), gt(tags.postCount, 0)))
     .orderBy(asc(tags.name));
-  return rows.filter((t) => t.posts > 0);
 }
 
 /** A tag with at least one live post; tags only drafts use stay unknown to readers. */
