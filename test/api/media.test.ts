@@ -1,5 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { database } from "../../worker/db/client";
+import type { Actor } from "../../worker/services/context";
+import { serviceContext } from "../../worker/services/context";
+import { listMedia, mediaImage, mediaImages } from "../../worker/services/media";
 import {
   addMember,
   asUser,
@@ -580,6 +584,20 @@ describe("multipart uploads", () => {
     },
   );
 
+  it("accepts a small file as a single part", async () => {
+    const bytes = pngBytes(12, 34, 70_000);
+    const upload = await createUpload(bytes.byteLength, "tiny.png");
+    expect(upload.parts_total).toBe(1);
+    expect((await putPart(upload.id, 1, bytes)).status).toBe(200);
+    const done = await call(mediaUrl(pub, `/uploads/${upload.id}/complete`), {
+      method: "POST",
+      headers: asUser(owner),
+    });
+    expect(done.status).toBe(201);
+    const medium = await done.json<MediaView>();
+    expect(medium).toMatchObject({ width: 12, height: 34, sha256: await sha256HexOf(bytes) });
+  });
+
   it("abort leaves no object and no row behind", HEAVY, async () => {
     const before = await snapshot(pub.id);
     const bytes = pngBytes(8, 8, 5 * MiB + 10);
@@ -853,5 +871,117 @@ describe("deleting media in use", () => {
       expect(await env.MEDIA.head(keyOf(m))).toBeNull();
       await expectProblem(await call(mediaUrl(pub, `/${m.id}`), { headers: asUser(owner) }), 404);
     }
+  });
+});
+
+describe("for reader pages and the editor", () => {
+  it("maps a feature image id to { url, width, height, alt }, within its publication only", async () => {
+    const medium = await upload(owner, pngBytes(1200, 630), "cover.png");
+    const patched = await call(
+      mediaUrl(pub, `/${medium.id}`),
+      jsonRequest("PATCH", { alt: "A calm [sea] at dawn" }, asUser(owner)),
+    );
+    expect(patched.status).toBe(200);
+    const view = await patched.json<MediaView & { alt: string }>();
+    expect(view.alt).toBe("A calm [sea] at dawn");
+    expect(view.markdown).toBe(`![A calm \\[sea\\] at dawn](${medium.url})`);
+    const contributorEdit = await call(
+      mediaUrl(pub, `/${medium.id}`),
+      jsonRequest("PATCH", { alt: "mine now" }, asUser(contributor)),
+    );
+    await expectProblem(contributorEdit, 403);
+
+    const ctx = serviceContext(env, new Request("http://x"), "t", () => {});
+    expect(await mediaImage(ctx, pub.id, medium.id)).toEqual({
+      url: medium.url,
+      width: 1200,
+      height: 630,
+      alt: "A calm [sea] at dawn",
+      content_type: "image/png",
+    });
+    expect(await mediaImage(ctx, otherPub.id, medium.id)).toBeNull();
+    expect(await mediaImage(ctx, pub.id, null)).toBeNull();
+    const many = await mediaImages(ctx, pub.id, [medium.id, "missing", null, medium.id]);
+    expect([...many.keys()]).toEqual([medium.id]);
+  });
+});
+
+/** D1 that records rows_read of every statement (re-run through `.all()` for its meta). */
+function recordingD1(db: D1Database, log: { sql: string; rowsRead: number }[]): D1Database {
+  const wrap = (stmt: D1PreparedStatement, sql: string): D1PreparedStatement =>
+    new Proxy(stmt, {
+      get(target, prop) {
+        if (prop === "bind") return (...params: unknown[]) => wrap(target.bind(...params), sql);
+        if (prop === "all" || prop === "raw" || prop === "first" || prop === "run") {
+          return async (...args: unknown[]) => {
+            log.push({ sql, rowsRead: (await target.all()).meta.rows_read });
+            // biome-ignore lint/suspicious/noExplicitAny: forwarding to the real method
+            return (target as any)[prop](...args);
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") return (sql: string) => wrap(target.prepare(sql), sql);
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+describe("library reads stay bounded", () => {
+  it("lists, pages and searches 2,000 files reading a bounded number of rows", async () => {
+    const big = await createPublication(owner);
+    const insert = env.DB.prepare(
+      `INSERT INTO media (id, publication_id, uploader_id, r2_key, original_name, name_key,
+        content_type, kind, size, width, height, sha256, created_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, lower(?5), 'image/png', 'image', 100, 1, 1, ?6, ?7)`,
+    );
+    const statements = [];
+    for (let i = 0; i < 2000; i++) {
+      const id = crypto.randomUUID();
+      const name = `${["alpha", "beta", "gamma", "delta"][i % 4]}-${String(i).padStart(4, "0")}.png`;
+      const at = new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
+      statements.push(
+        insert.bind(id, big.id, owner.id, `pub/${big.id}/${id}.png`, name, id + id, at),
+      );
+    }
+    for (let i = 0; i < statements.length; i += 500) {
+      await env.DB.batch(statements.slice(i, i + 500));
+    }
+
+    const log: { sql: string; rowsRead: number }[] = [];
+    const ctx = {
+      ...serviceContext(env, new Request("http://x"), "t", () => {}),
+      db: database(recordingD1(env.DB, log)),
+    };
+    const actor: Actor = { kind: "user", userId: owner.id, via: "session" };
+    const bound = 3 * 31 + 10;
+    const expectBounded = () => {
+      for (const s of log) expect(s.rowsRead, s.sql).toBeLessThanOrEqual(bound);
+      log.length = 0;
+    };
+
+    const first = await listMedia(ctx, actor, big.slug, { limit: 30 });
+    expect(first.data).toHaveLength(30);
+    expectBounded();
+    let cursor = first.next_cursor ?? undefined;
+    for (let page = 0; page < 40 && cursor; page++) {
+      const next = await listMedia(ctx, actor, big.slug, { limit: 30, cursor });
+      cursor = next.next_cursor ?? undefined;
+    }
+    expectBounded();
+    const found = await listMedia(ctx, actor, big.slug, { limit: 30, q: "GAMMA-1" });
+    expect(found.data.map((m) => m.original_name).slice(0, 2)).toEqual([
+      "gamma-1002.png",
+      "gamma-1006.png",
+    ]);
+    expectBounded();
+    const images = await listMedia(ctx, actor, big.slug, { limit: 30, type: "image" });
+    expect(images.data).toHaveLength(30);
+    expectBounded();
   });
 });

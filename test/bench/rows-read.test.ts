@@ -145,6 +145,25 @@ describe(`rows read per query at ${POSTS.toLocaleString("en")} posts`, () => {
     expectBounded(statements);
   });
 
+  it("list by tag, a cursor 90% deep", async () => {
+    const tagged = await env.DB.prepare(
+      `SELECT t.published_at, t.post_id, (SELECT count(*) FROM published_post_tags c
+         WHERE c.publication_id = t.publication_id AND c.tag_id = t.tag_id) AS n
+       FROM published_post_tags t JOIN tags g ON g.id = t.tag_id
+       WHERE t.publication_id = ?1 AND g.slug = 'engineering'
+       ORDER BY t.published_at DESC, t.post_id DESC LIMIT 1 OFFSET ?2`,
+    )
+      .bind(pub.id, Math.floor((POSTS * 2 * 0.9) / 10))
+      .first<{ published_at: string; post_id: string; n: number }>();
+    expect(tagged!.n).toBeGreaterThan(BOUND * 4);
+    const cursor = encodeCursor(tagged!.published_at, tagged!.post_id);
+    const { result, statements } = await reads(() =>
+      listPublished(ctx, pub, { limit: LIMIT, tag: "engineering", cursor }),
+    );
+    expect(result.data).toHaveLength(LIMIT);
+    expectBounded(statements);
+  });
+
   it("tag list with post counts", async () => {
     const { result, statements } = await reads(() => listTags(ctx, pub));
     expect(result.length).toBe(10);

@@ -757,14 +757,10 @@ export async function listMedia(
   let rows: Medium[];
   if (q) {
     conditions.push(gte(media.nameKey, q), lt(media.nameKey, prefixEnd(q)));
-    if (after) {
-      conditions.push(
-        or(
-          gt(media.nameKey, after.sortValue),
-          and(eq(media.nameKey, after.sortValue), gt(media.id, after.id)),
-        ),
-      );
-    }
+    // A row-value comparison is one index range; `a > x OR (a = x AND id > y)` is not
+    // (SQLite would read every earlier row again on each page).
+    if (after)
+      conditions.push(sql`(${media.nameKey}, ${media.id}) > (${after.sortValue}, ${after.id})`);
     rows = await ctx.db
       .select()
       .from(media)
@@ -773,12 +769,7 @@ export async function listMedia(
       .limit(query.limit + 1);
   } else {
     if (after) {
-      conditions.push(
-        or(
-          lt(media.createdAt, after.sortValue),
-          and(eq(media.createdAt, after.sortValue), lt(media.id, after.id)),
-        ),
-      );
+      conditions.push(sql`(${media.createdAt}, ${media.id}) < (${after.sortValue}, ${after.id})`);
     }
     rows = await ctx.db
       .select()

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, like, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { type Post, postRevisions, posts, type Role, tags, users } from "../db/schema";
+import { media, type Post, postRevisions, posts, type Role, tags, users } from "../db/schema";
 import { uuidv7 } from "../lib/crypto";
 import { before, decodeCursor, encodeCursor } from "../lib/cursor";
 import { excerptFrom, renderMarkdown, slugify } from "../lib/markdown";
@@ -201,6 +201,24 @@ async function availableSlug(
   return `${base}-${uuidv7().slice(-8)}`;
 }
 
+/** A feature image must be an image of this publication's own library. */
+async function requireFeatureImage(
+  ctx: ServiceContext,
+  publicationId: string,
+  id: string | null | undefined,
+) {
+  if (!id) return;
+  const found = await ctx.db.query.media.findFirst({
+    where: and(eq(media.id, id), eq(media.publicationId, publicationId)),
+    columns: { kind: true },
+  });
+  if (found?.kind !== "image") {
+    throw problem(422, "The feature image must be an image from this publication's media.", {
+      errors: [{ field: "feature_media_id", message: "Choose an image from the media library." }],
+    });
+  }
+}
+
 /** Makes sure a tag row exists for every name, so the tags page lists them. */
 function tagStatements(ctx: ServiceContext, publicationId: string, names: string[]) {
   return names.map((name) =>
@@ -245,6 +263,7 @@ export async function createPost(
   const pub = access.publication;
   // API keys write as the publication's owner of record: the first owner.
   const authorId = actor.kind === "user" ? actor.userId : await ownerOf(ctx, pub.id);
+  await requireFeatureImage(ctx, pub.id, input.feature_media_id);
   const slug = await availableSlug(ctx, pub.id, input.slug, input.title);
   const tagNames = normalizeTags(input.tags);
   const id = uuidv7();
@@ -314,6 +333,7 @@ export async function updatePost(
     });
   }
   if (expectedVersion !== current.version) throw stale(current);
+  await requireFeatureImage(ctx, access.publication.id, input.feature_media_id);
 
   const title = input.title ?? current.title;
   const body = input.body_markdown ?? current.bodyMarkdown;

@@ -8,6 +8,7 @@ import { auditStatement } from "./audit";
 import { scopes } from "./cache";
 import type { Actor, ServiceContext } from "./context";
 import { dispatchMail, mailStatement } from "./email";
+import { purgePublicationMedia } from "./media";
 import { type Action, assignableRoles, can, scopesAllow } from "./permissions";
 
 const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -260,6 +261,8 @@ export async function deletePublication(ctx: ServiceContext, actor: Actor, ref: 
     ctx.db.delete(publications).where(eq(publications.id, publication.id)),
   ]);
   await retirePublicationPages(ctx, publication);
+  // Rows went with the cascade; the files in R2 are removed in the background.
+  ctx.waitUntil(purgePublicationMedia(ctx.env, publication.id));
 }
 
 /** Name, description and the like appear on every page: retire them all. */

@@ -2,6 +2,7 @@ import { and, isNotNull, lt, or } from "drizzle-orm";
 import { database } from "../db/client";
 import { emailTokens, idempotencyKeys, invitations, refreshTokens, sessions } from "../db/schema";
 import type { Env } from "../env";
+import { sweepExpiredUploads } from "./media";
 import { SESSION_IDLE_MS } from "./sessions";
 
 /**
@@ -23,6 +24,8 @@ export async function sweepExpired(env: Env, now = new Date()) {
       .where(and(lt(invitations.expiresAt, iso), isNotNull(invitations.expiresAt))),
   ]);
   const deleted = results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+  // Abandoned multipart uploads: abort them in R2 and forget them.
+  await sweepExpiredUploads(env, now);
   console.log(JSON.stringify({ level: "info", msg: "expiry sweep", deleted }));
   return deleted;
 }

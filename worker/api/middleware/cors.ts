@@ -3,7 +3,7 @@ import type { AppEnv } from "../../env";
 
 const CONTENT_API = /^\/api\/v1\/content(\/|$)/;
 const ALLOW_HEADERS =
-  "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id, traceparent";
+  "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-File-Name, X-Request-Id, traceparent";
 const EXPOSE_HEADERS = "ETag, Location, Retry-After, X-Request-Id, Link, Server-Timing";
 
 /**
