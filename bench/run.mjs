@@ -18,8 +18,9 @@ import {
   saveDriver,
 } from "./lib/endpoints.mjs";
 import { alternate, slice } from "./lib/load.mjs";
+import { profileDuring, summarizeProfile } from "./lib/profile.mjs";
 import { renderMarkdown, summarize } from "./lib/report.mjs";
-import { readWranglerFacts, startWorker } from "./lib/server.mjs";
+import { freePort, readWranglerFacts, startWorker, WORKER_NAME } from "./lib/server.mjs";
 import { pageWeight } from "./lib/weight.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -35,6 +36,8 @@ const HELP = `npm run bench -- [options]
   --floor-slice 1             seconds per floor slice between them (default 1; --quick: 0.5)
   --batch 1000                posts per bulk-seed call (max 1000)
   --only REGEX                only endpoints whose id matches (floors always run)
+  --profile REGEX             also CPU-profile these endpoints (every workerd isolate, via the
+                              V8 inspector) in an extra run; profiles go to bench/results/
   --quick                     short runs: --duration 2 --warmup 1 --slice 1 --floor-slice 0.5
   --skip-build                reuse dist/ and build/ from an earlier build
   --no-startup-profile        skip \`wrangler check startup\`
@@ -51,6 +54,7 @@ const { values: args } = parseArgs({
     "floor-slice": { type: "string" },
     batch: { type: "string", default: "1000" },
     only: { type: "string" },
+    profile: { type: "string" },
     quick: { type: "boolean", default: false },
     "skip-build": { type: "boolean", default: false },
     "no-startup-profile": { type: "boolean", default: false },
@@ -73,6 +77,7 @@ const settings = {
   floorSeconds: Number(args["floor-slice"] ?? (args.quick ? 0.5 : 1)),
   batch: Math.min(1000, Number(args.batch)),
   only: args.only ?? null,
+  profile: args.profile ?? null,
   quick: args.quick,
 };
 if (
@@ -173,7 +178,9 @@ async function main() {
   // ---- serve ---------------------------------------------------------------------------
   log("▸ Starting the built Worker on workerd (Miniflare 4, 127.0.0.1)");
   rmSync(join(workDir, "state"), { recursive: true, force: true });
+  const inspectorPort = settings.profile ? await freePort() : undefined;
   server = await startWorker({
+    inspectorPort,
     bundle: join(workDir, "worker", "index.js"),
     metadata,
     assetsDir: join(workDir, "client"),
@@ -230,6 +237,8 @@ async function main() {
   let cookie;
   let save;
   const only = settings.only ? new RegExp(settings.only) : null;
+  const profileRe = settings.profile ? new RegExp(settings.profile) : null;
+  const profileDir = join(resultsDir, `${stamp}-profiles`);
 
   for (const [scaleIndex, scale] of settings.scales.entries()) {
     log(
@@ -330,6 +339,9 @@ async function main() {
         sliceRatios: m.sliceRatios,
         ratioToHono: honoRatio ? round3(m.ratio / honoRatio) : null,
       };
+      if (profileRe?.test(spec.id) && !spec.fresh) {
+        scaleResult.endpoints[spec.id].profile = await profileEndpoint(spec, scale);
+      }
       const cache = Object.entries(r.xCache)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ");
@@ -340,6 +352,27 @@ async function main() {
         `  ${spec.id.padEnd(18)} ${String(r.rps).padStart(7)} req/s  p50 ${fmt(r.latency.p50)} ms  p99 ${fmt(r.latency.p99)} ms  × floor ${m.ratio.toFixed(3)} (floor ${Math.round(m.floor.rps)} req/s; slices ${m.sliceRatios.map((x) => x?.toFixed(2)).join(" ")})  [${r.requests} req, ${r.connections} conn; ${statuses}; X-Cache ${cache}; Worker app ${fmt(r.appMs)} ms; cores workerd ${r.cores.workerd} + harness ${r.cores.harness}]`,
       );
     }
+  }
+
+  /** One more run of `spec` with the Worker's isolate sampled by the V8 profiler. */
+  async function profileEndpoint(spec, scale) {
+    const workerTarget = `core:user:${WORKER_NAME}`;
+    const { result, profiles } = await profileDuring(
+      inspectorPort,
+      () => slice(origin, spec, { seconds: settings.duration, connections: settings.connections }),
+      { only: workerTarget },
+    );
+    mkdirSync(profileDir, { recursive: true });
+    const file = join(profileDir, `${spec.id}@${scale}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profiles[workerTarget]));
+    const worker = summarizeProfile(profiles[workerTarget], join(workDir, "worker", "index.js"));
+    log(
+      `    profile (${result.samples.length} requests): ${worker.byOwner
+        .slice(0, 5)
+        .map((o) => `${o.owner} ${o.pctOfBusy}%`)
+        .join(", ")}`,
+    );
+    return { requests: result.samples.length, worker, file };
   }
 
   results.finishedAt = new Date().toISOString();

@@ -88,6 +88,9 @@ export async function buildWorker({ workDir, log }) {
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(join(workDir, "worker"), { recursive: true });
     cpSync("dist/index.js", join(workDir, "worker", "index.js"));
+    if (existsSync("dist/index.js.map")) {
+      cpSync("dist/index.js.map", join(workDir, "worker", "index.js.map"));
+    }
     cpSync("dist/worker.bundle", join(workDir, "worker.bundle"));
     cpSync("build/client", join(workDir, "client"), { recursive: true });
 

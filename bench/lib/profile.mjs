@@ -50,20 +50,67 @@ export async function inspectorTargets(port) {
   return [];
 }
 
-/** Runs `fn` while the Worker's isolate is sampled; returns the V8 CPU profile. */
-export async function profileDuring(port, workerName, fn, { intervalUs = 200 } = {}) {
-  const session = await Session.open(`ws://127.0.0.1:${port}/core:user:${workerName}`);
-  try {
-    await session.send("Profiler.enable");
-    await session.send("Profiler.setSamplingInterval", { interval: intervalUs });
-    await session.send("Profiler.start");
-    await fn();
-    const { profile } = await session.send("Profiler.stop");
-    await session.send("Profiler.disable");
-    return profile;
-  } finally {
-    session.close();
+/**
+ * Runs `fn` while workerd isolates are sampled (by default every one: the
+ * Worker is `core:user:<name>`; Miniflare's D1, KV, Cache API, assets router and
+ * entry are others). Returns { result, profiles: { target → V8 CPU profile } }.
+ */
+export async function profileDuring(port, fn, { intervalUs = 200, only } = {}) {
+  const targets = (await inspectorTargets(port)).filter(
+    (t) => !/MINIFLARE_DEV_CONTROL/.test(t) && (!only || t.endsWith(`/${only}`)),
+  );
+  const sessions = [];
+  for (const url of targets) {
+    try {
+      const session = await Session.open(url);
+      await session.send("Profiler.enable");
+      await session.send("Profiler.setSamplingInterval", { interval: intervalUs });
+      sessions.push([url.replace(/^.*\/\/[^/]+\//, ""), session]);
+    } catch {
+      // a service without an isolate
+    }
   }
+  if (!sessions.length) throw new Error(`inspector on port ${port}: no target ${only ?? ""}`);
+  try {
+    await Promise.all(sessions.map(([, s]) => s.send("Profiler.start")));
+    const result = await fn();
+    const profiles = {};
+    for (const [name, session] of sessions) {
+      profiles[name] = (await session.send("Profiler.stop")).profile;
+      await session.send("Profiler.disable");
+    }
+    return { result, profiles };
+  } finally {
+    for (const [, session] of sessions) session.close();
+  }
+}
+
+/**
+ * Which module each line of the bundle belongs to, from the `// node_modules/pkg/…`
+ * and `// worker/…` comments esbuild writes at every module boundary.
+ */
+function moduleIndex(bundlePath) {
+  if (!existsSync(bundlePath)) return null;
+  const starts = [];
+  readFileSync(bundlePath, "utf8")
+    .split("\n")
+    .forEach((line, i) => {
+      const m = /^\/\/ ((?:node_modules|worker|app|durable-objects|build)\/\S+)$/.exec(line);
+      if (m) starts.push([i, m[1]]);
+    });
+  return (line) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    let found = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid][0] <= line) {
+        found = starts[mid][1];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  };
 }
 
 function loadSourceMap(bundlePath) {
@@ -76,13 +123,12 @@ function loadSourceMap(bundlePath) {
   }
 }
 
-/** "hono", "drizzle-orm", "worker/services/reading.ts", "(garbage collector)", … */
-function ownerOf(source) {
-  if (!source) return "(unmapped bundle code)";
-  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
+/** "hono", "drizzle-orm", "worker/services/reading.ts", "build/server (Remix routes)", … */
+function ownerOf(modulePath) {
+  if (!modulePath) return "(bundle, unknown module)";
+  const nm = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(modulePath);
   if (nm) return nm[1];
-  const own = /(worker|app|durable-objects|build\/server)\/.*$/.exec(source);
-  return own ? own[0].replace(/^build\/server\/.*/, "build/server (Remix routes)") : source;
+  return modulePath.startsWith("build/server") ? "build/server (Remix routes)" : modulePath;
 }
 
 /**
@@ -91,6 +137,7 @@ function ownerOf(source) {
  */
 export function summarizeProfile(profile, bundlePath, top = 12) {
   const map = loadSourceMap(bundlePath);
+  const moduleAt = moduleIndex(bundlePath);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map();
   for (let i = 0; i < profile.samples.length; i++) {
@@ -110,12 +157,12 @@ export function summarizeProfile(profile, bundlePath, top = 12) {
       if (owner === "(idle)") idleUs += us;
     } else if (!f.url) {
       owner = "(runtime built-ins)";
-    } else if (map && /index\.js$/.test(f.url)) {
-      const entry = map.findEntry(f.lineNumber, f.columnNumber);
-      owner = ownerOf(entry?.originalSource);
+    } else if (/index\.js$/.test(f.url)) {
+      owner = ownerOf(moduleAt?.(f.lineNumber));
+      const entry = map?.findEntry(f.lineNumber, f.columnNumber);
       where = entry?.originalSource
-        ? `${entry.originalSource.replace(/^.*node_modules\//, "")}:${entry.originalLine + 1}`
-        : "";
+        ? `${entry.originalSource.replace(/^(\.\.\/)+/, "")}:${entry.originalLine + 1}`
+        : `index.js:${f.lineNumber + 1}`;
     } else {
       owner = f.url.replace(/^.*\//, "");
     }

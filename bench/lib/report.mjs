@@ -183,6 +183,41 @@ export function renderMarkdown(r) {
     line();
   }
 
+  const profiled = r.scales.flatMap((x) =>
+    Object.values(x.endpoints)
+      .filter((e) => e.profile)
+      .map((e) => ({ posts: x.posts, e })),
+  );
+  if (profiled.length) {
+    line("## CPU profiles (`--profile`)");
+    line();
+    line(
+      "Where the Worker's own isolate spends its CPU while one endpoint runs (V8 sampling profiler through workerd's inspector; owners from esbuild's module boundaries in the bundle). Indicative only: the inspector adds overhead (console.log in particular), and workerd runs every isolate, including Miniflare's D1/KV/Cache services, on one thread, so samples of one isolate can include time the thread spent elsewhere. The `.cpuprofile` files open in Chrome DevTools.",
+    );
+    line();
+    line("| Endpoint | posts | Worker CPU by owner (share of sampled busy time) |");
+    line("|---|---:|---|");
+    for (const { posts, e } of profiled) {
+      const owners = e.profile.worker.byOwner
+        .slice(0, 6)
+        .map((o) => `${o.owner} ${o.pctOfBusy}%`)
+        .join(", ");
+      line(`| ${e.id} | ${k(posts)} | ${owners} |`);
+    }
+    line();
+    line("Top Worker functions by self time:");
+    line();
+    for (const { posts, e } of profiled) {
+      line(
+        `- ${e.id} @ ${k(posts)}: ${e.profile.worker.topFunctions
+          .slice(0, 6)
+          .map((f) => `\`${f.fn}\` ${f.pctOfBusy}%`)
+          .join(", ")}`,
+      );
+    }
+    line();
+  }
+
   line("## Seeding");
   line();
   line("| Posts | Seconds | Posts/s |");

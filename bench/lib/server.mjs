@@ -102,6 +102,9 @@ function bindingOptions(metadata, wrangler, overrides) {
   return { options: o, assetsBinding };
 }
 
+/** The Worker's name in Miniflare; its inspector target is `/core:user:folio`. */
+export const WORKER_NAME = "folio";
+
 export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -144,6 +147,7 @@ class Tail {
  * evaluated); `firstFloorMs` / `firstHonoMs` are start → first 200 of /__floor and /api/ping.
  */
 export async function startWorker({
+  inspectorPort,
   bundle,
   metadata,
   assetsDir,
@@ -171,8 +175,11 @@ export async function startWorker({
     PASSWORD_PEPPER: "bench-pepper",
   });
   const mf = new Miniflare({
+    name: WORKER_NAME,
     host: "127.0.0.1",
     port,
+    // Only with --profile: the V8 inspector, for CPU profiles of the Worker's isolate.
+    ...(inspectorPort ? { inspectorPort } : {}),
     log: new Log(LogLevel.WARN),
     // No Internet here: do not fetch the Request.cf object.
     cf: { colo: "LOC", country: "XX", asn: 0 },
