@@ -4,16 +4,6 @@
 //   node scripts/seed-bulk.mjs --posts 10000 --publication bench [--origin http://127.0.0.1:8787]
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({
-  options: {
-    posts: { type: "string", default: "1000" },
-    publication: { type: "string", default: "bench" },
-    origin: { type: "string", default: "http://127.0.0.1:8787" },
-    batch: { type: "string", default: "250" },
-    start: { type: "string", default: "0" },
-  },
-});
-
 export async function seedBulk({
   origin,
   publication,
@@ -43,6 +33,16 @@ export async function seedBulk({
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // Parsed only when run as a command, so other scripts can import seedBulk.
+  const { values } = parseArgs({
+    options: {
+      posts: { type: "string", default: "1000" },
+      publication: { type: "string", default: "bench" },
+      origin: { type: "string", default: "http://127.0.0.1:8787" },
+      batch: { type: "string", default: "250" },
+      start: { type: "string", default: "0" },
+    },
+  });
   const total = await seedBulk({
     origin: values.origin,
     publication: values.publication,
