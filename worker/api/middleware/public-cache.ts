@@ -14,9 +14,6 @@ const STORED_HEADERS = [
   "content-language",
 ];
 const EDGE_CACHE_CONTROL = "public, max-age=60, s-maxage=300, stale-while-revalidate=600";
-// Query parameters that change a public response; anything else is ignored (and
-// so cannot be used to fill the cache with junk keys).
-const KEY_PARAMS = ["cursor", "limit", "tag", "author", "q", "summary"];
 
 /**
  * Which cache scopes a public path belongs to; null when it is not cacheable.
@@ -57,10 +54,19 @@ export function scopesForPath(path: string, params: URLSearchParams): string[] |
   return null;
 }
 
+/** The query parameters each kind of public path actually reads; others never reach the key. */
+function paramsFor(path: string): readonly string[] {
+  if (path.endsWith("/search")) return ["q", "limit"];
+  if (/^\/api\/v1\/content\/[^/]+\/posts$/.test(path)) return ["cursor", "limit", "tag", "author"];
+  if (/\/(feed|rss)\.xml$/.test(path)) return ["summary"];
+  if (/^\/@[^/]+(\/(tag|author)\/[^/]+)?\/?$/.test(path)) return ["cursor"];
+  return [];
+}
+
 function keyFor(path: string, params: URLSearchParams): string {
-  const kept = KEY_PARAMS.filter((k) => params.has(k)).map(
-    (k) => `${k}=${encodeURIComponent(params.get(k)!)}`,
-  );
+  const kept = paramsFor(path)
+    .filter((k) => params.has(k))
+    .map((k) => `${k}=${encodeURIComponent(params.get(k)!)}`);
   // The build version retires cached HTML whose hashed asset URLs a deploy replaced.
   return `${buildVersion}:${kept.length ? `${path}?${kept.join("&")}` : path}`;
 }
