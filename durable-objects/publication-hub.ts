@@ -51,54 +51,42 @@ export class PublicationHub extends DurableObject<Env> {
   }
 
   async publish(publicationId: string, postId: string, by: Delegation) {
-    return this.exclusive(async () => {
-      const ctx = hubContext(this.env, by.meta);
-      const outcome = await publishNow(ctx, by.actor, publicationId, postId);
-      this.ctx.storage.sql.exec("DELETE FROM schedules WHERE post_id = ?", postId);
-      await this.afterChange(
-        publicationId,
-        postId,
-        outcome.scopes,
-        outcome.changed ? "post.published" : null,
-      );
-      return { changed: outcome.changed, post: outcome.post };
-    });
+    return this.change(publicationId, postId, by, "post.published", publishNow);
   }
 
   async unpublish(publicationId: string, postId: string, by: Delegation) {
-    return this.exclusive(async () => {
-      const outcome = await unpublishNow(
-        hubContext(this.env, by.meta),
-        by.actor,
-        publicationId,
-        postId,
-      );
-      this.ctx.storage.sql.exec("DELETE FROM schedules WHERE post_id = ?", postId);
-      await this.afterChange(
-        publicationId,
-        postId,
-        outcome.scopes,
-        outcome.changed ? "post.unpublished" : null,
-      );
-      return { changed: outcome.changed, post: outcome.post };
-    });
+    return this.change(publicationId, postId, by, "post.unpublished", unpublishNow);
   }
 
   async remove(publicationId: string, postId: string, by: Delegation) {
+    await this.change(publicationId, postId, by, "post.deleted", async (...args) => {
+      const touched = await deleteNow(...args);
+      return { changed: touched.length > 0, scopes: touched, post: null };
+    });
+  }
+
+  /**
+   * One publishing change, exclusively: run it, drop any pending schedule of
+   * the post, retire the cache scopes it touched and announce it if it changed
+   * anything.
+   */
+  private change<P>(
+    publicationId: string,
+    postId: string,
+    by: Delegation,
+    event: string,
+    work: (
+      ctx: ReturnType<typeof hubContext>,
+      actor: Delegation["actor"],
+      publicationId: string,
+      postId: string,
+    ) => Promise<{ changed: boolean; scopes: string[]; post: P }>,
+  ) {
     return this.exclusive(async () => {
-      const touched = await deleteNow(
-        hubContext(this.env, by.meta),
-        by.actor,
-        publicationId,
-        postId,
-      );
+      const outcome = await work(hubContext(this.env, by.meta), by.actor, publicationId, postId);
       this.ctx.storage.sql.exec("DELETE FROM schedules WHERE post_id = ?", postId);
-      await this.afterChange(
-        publicationId,
-        postId,
-        touched,
-        touched.length ? "post.deleted" : null,
-      );
+      await this.afterChange(publicationId, postId, outcome.scopes, outcome.changed ? event : null);
+      return { changed: outcome.changed, post: outcome.post };
     });
   }
 

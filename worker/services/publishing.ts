@@ -46,18 +46,31 @@ const hubFor = (env: Env, publicationId: string) =>
 
 // ---- requests from the API and the admin app: authorize, then hand to the hub --------------
 
+/**
+ * The tenant gate and the post rule for `verb`, then the publication's hub and
+ * the delegation it acts under: every publishing request starts here.
+ */
+async function authorize(
+  ctx: ServiceContext,
+  actor: Actor,
+  pubRef: string,
+  postId: string,
+  verb: "publish" | "delete",
+) {
+  const access = await accessPublication(ctx, actor, pubRef, "posts.read");
+  requirePostPermission(access, await findPost(ctx, access.publication.id, postId), verb);
+  const publicationId = access.publication.id;
+  return { hub: hubFor(ctx.env, publicationId), publicationId, by: { actor, meta: ctx.meta } };
+}
+
 export async function requestPublish(
   ctx: ServiceContext,
   actor: Actor,
   pubRef: string,
   postId: string,
 ) {
-  const access = await accessPublication(ctx, actor, pubRef, "posts.read");
-  requirePostPermission(access, await findPost(ctx, access.publication.id, postId), "publish");
-  return hubFor(ctx.env, access.publication.id).publish(access.publication.id, postId, {
-    actor,
-    meta: ctx.meta,
-  });
+  const { hub, publicationId, by } = await authorize(ctx, actor, pubRef, postId, "publish");
+  return hub.publish(publicationId, postId, by);
 }
 
 export async function requestUnpublish(
@@ -66,12 +79,8 @@ export async function requestUnpublish(
   pubRef: string,
   postId: string,
 ) {
-  const access = await accessPublication(ctx, actor, pubRef, "posts.read");
-  requirePostPermission(access, await findPost(ctx, access.publication.id, postId), "publish");
-  return hubFor(ctx.env, access.publication.id).unpublish(access.publication.id, postId, {
-    actor,
-    meta: ctx.meta,
-  });
+  const { hub, publicationId, by } = await authorize(ctx, actor, pubRef, postId, "publish");
+  return hub.unpublish(publicationId, postId, by);
 }
 
 export async function requestSchedule(
@@ -81,8 +90,7 @@ export async function requestSchedule(
   postId: string,
   publishAt: string | null,
 ) {
-  const access = await accessPublication(ctx, actor, pubRef, "posts.read");
-  requirePostPermission(access, await findPost(ctx, access.publication.id, postId), "publish");
+  const { hub, publicationId, by } = await authorize(ctx, actor, pubRef, postId, "publish");
   let at: number | null = null;
   if (publishAt) {
     at = Math.floor(Date.parse(publishAt) / 60_000) * 60_000;
@@ -92,10 +100,7 @@ export async function requestSchedule(
       });
     }
   }
-  return hubFor(ctx.env, access.publication.id).schedule(access.publication.id, postId, at, {
-    actor,
-    meta: ctx.meta,
-  });
+  return hub.schedule(publicationId, postId, at, by);
 }
 
 export async function requestDelete(
@@ -104,12 +109,8 @@ export async function requestDelete(
   pubRef: string,
   postId: string,
 ) {
-  const access = await accessPublication(ctx, actor, pubRef, "posts.read");
-  requirePostPermission(access, await findPost(ctx, access.publication.id, postId), "delete");
-  await hubFor(ctx.env, access.publication.id).remove(access.publication.id, postId, {
-    actor,
-    meta: ctx.meta,
-  });
+  const { hub, publicationId, by } = await authorize(ctx, actor, pubRef, postId, "delete");
+  await hub.remove(publicationId, postId, by);
 }
 
 // ---- what the hub runs, one at a time per publication ----------------------------------------
