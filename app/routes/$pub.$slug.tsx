@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { notFoundMeta, PostMeta, pageMeta, pubPath, TagList } from "~/components/reader-chrome";
 import type { RouteHandle } from "~/root";
 import { notFound, readerFor } from "~/utils/reader.server";
+import { mediaImage } from "../../worker/services/media";
 import { getPublishedPost } from "../../worker/services/reading";
 
 export const handle: RouteHandle = { hydrate: false };
@@ -14,12 +15,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   // The post moved to a new slug: one permanent address, old links keep working.
   if ("redirect" in found) throw redirect(pubPath(pub, `/${found.redirect}`), 301);
   const { body_markdown: _markdown, ...post } = found.post;
-  return { pub: view, origin, post };
+  const feature = await mediaImage(ctx, pub.id, post.feature_media_id);
+  return { pub: view, origin, post, feature };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return notFoundMeta;
-  const { pub, origin, post } = data;
+  const { pub, origin, post, feature } = data;
   const path = pubPath(pub, `/${post.slug}`);
   const url = origin + path;
   const authorUrl = origin + pubPath(pub, `/author/${post.author.handle}`);
@@ -35,6 +37,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
       type: "article",
       feed: { path: pubPath(pub, "/feed.xml"), title: `${pub.name} (Atom)` },
     }),
+    ...(feature
+      ? [
+          { property: "og:image", content: origin + feature.url },
+          { property: "og:image:alt", content: feature.alt || post.title },
+        ]
+      : []),
     { property: "article:published_time", content: post.published_at },
     { property: "article:modified_time", content: post.updated_at },
     { property: "article:author", content: authorUrl },
@@ -61,13 +69,26 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export default function PostPage() {
-  const { pub, post } = useLoaderData<typeof loader>();
+  const { pub, post, feature } = useLoaderData<typeof loader>();
   return (
     <article className="post">
       <header className="post__header">
         <h1 className="post__title">{post.title}</h1>
         <PostMeta pub={pub} post={post} />
       </header>
+      {feature ? (
+        <figure className="post__feature">
+          {/* Width and height reserve the space, so the text does not jump while it loads. */}
+          <img
+            src={feature.url}
+            alt={feature.alt}
+            width={feature.width ?? undefined}
+            height={feature.height ?? undefined}
+            loading="lazy"
+            decoding="async"
+          />
+        </figure>
+      ) : null}
       <div
         className="prose"
         // biome-ignore lint/security/noDangerouslySetInnerHtml: body_html is sanitized when the post is saved
