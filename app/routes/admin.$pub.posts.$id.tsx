@@ -34,6 +34,7 @@ import { actorOf, requireSession } from "~/utils/session.server";
 import type { Post } from "../../worker/db/schema";
 import { excerptFrom, renderMarkdown } from "../../worker/lib/markdown";
 import { ProblemError, problem } from "../../worker/lib/problem";
+import { listMedia } from "../../worker/services/media";
 import {
   getPost,
   mayTouchPost,
@@ -179,7 +180,14 @@ function conflictOf(post: PostView): EditorConflict {
   return { ...editorFieldsOf(post), version: post.version, updated_at: post.updated_at };
 }
 
-const EDITOR_INTENTS = new Set(["save", "publish", "unpublish", "schedule", "unschedule"]);
+const EDITOR_INTENTS = new Set([
+  "save",
+  "publish",
+  "unpublish",
+  "schedule",
+  "unschedule",
+  "feature",
+]);
 const PUBLISHING_INTENTS = new Set(["publish", "unpublish", "schedule", "unschedule"]);
 
 // ---- loader and action -------------------------------------------------------------------
@@ -191,8 +199,22 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   );
   const tz = publication.timezone;
   const url = new URL(request.url);
+  // The newest images, to pick a feature image and to copy into the text as Markdown.
+  const images = await listMedia(services, actor, publication.id, { type: "image", limit: 24 })
+    .then((page) =>
+      page.data.map((m) => ({
+        id: m.id,
+        url: m.url,
+        alt: m.alt,
+        markdown: m.markdown,
+        name: m.original_name,
+      })),
+    )
+    .catch(() => []);
   return {
     pub: publication.slug,
+    images,
+    featureMediaId: post.feature_media_id,
     timezone: tz,
     post: {
       ...editorFieldsOf(post),
@@ -307,6 +329,22 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       case "unpublish":
         await requestUnpublish(services, actor, pub, id);
         return answer({ ok: true, message: "Unpublished. The post is a draft again.", version });
+      case "feature": {
+        const chosen = str(form, "feature_media_id") || null;
+        const saved = await updatePost(
+          services,
+          actor,
+          pub,
+          id,
+          { feature_media_id: chosen },
+          current.version,
+        );
+        return answer({
+          ok: true,
+          message: chosen ? "Feature image set." : "Feature image removed.",
+          version: saved.version,
+        });
+      }
       case "schedule":
         await requestSchedule(services, actor, pub, id, publishAt);
         return answer({ ok: true, message: "Scheduled.", version });
@@ -374,7 +412,7 @@ const STATUS_BADGE: Record<string, string> = {
 };
 
 export default function EditPost() {
-  const { pub, timezone, post, may, schedule, confirmDelete, restored } =
+  const { pub, timezone, post, may, schedule, confirmDelete, restored, images, featureMediaId } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof clientAction>() as EditorResult | undefined;
   const base = `/admin/${pub}/posts/${post.id}`;
@@ -527,6 +565,54 @@ export default function EditPost() {
         result={result}
         actions={actions}
       />
+
+      {may.edit ? (
+        <section className="section" aria-labelledby="media-heading">
+          <h2 id="media-heading">Images</h2>
+          {images.length === 0 ? (
+            <p className="muted">
+              No images yet.{" "}
+              <Link to={`/admin/${pub}/media`}>Upload some in the media library.</Link>
+            </p>
+          ) : (
+            <>
+              <Form method="post" className="actions">
+                <Intent value="feature" />
+                <label htmlFor="feature_media_id">Feature image</label>
+                <select
+                  id="feature_media_id"
+                  name="feature_media_id"
+                  defaultValue={featureMediaId ?? ""}
+                >
+                  <option value="">None</option>
+                  {images.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.name}
+                    </option>
+                  ))}
+                </select>
+                <button type="submit" className="button--secondary">
+                  Set feature image
+                </button>
+              </Form>
+              <p className="hint">To put an image in the text, copy its Markdown into the body.</p>
+              <ul className="editor-images">
+                {images.map((m) => (
+                  <li key={m.id}>
+                    <img src={m.url} alt={m.alt} width={96} height={64} loading="lazy" />
+                    <input
+                      readOnly
+                      aria-label={`Markdown for ${m.name}`}
+                      value={m.markdown}
+                      onFocus={(e) => e.currentTarget.select()}
+                    />
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      ) : null}
 
       {may.delete ? (
         <section className="section" aria-labelledby="delete-heading">
