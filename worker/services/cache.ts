@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { ByteBudgetLru } from "../lib/byte-budget-lru";
 import { sha256Hex } from "../lib/crypto";
 
 /**
@@ -11,8 +12,15 @@ import { sha256Hex } from "../lib/crypto";
  * scopes it affects, so their old entries are never read again and simply
  * expire: no listing or sweeping of KV keys, whose listings lag.
  *
- * Lookups go through the per-location Cache API first, then KV (global), then
- * the origin (D1). Anything for a signed-in user or a draft never comes here.
+ * Lookups go through the isolate's memory first, then the per-location Cache
+ * API, then KV (global), then the origin (D1). Anything for a signed-in user or
+ * a draft never comes here.
+ *
+ * Memory tier (ADR 015): an entry never changes under its key, so holding it in
+ * the isolate needs no invalidation. What must stay fresh is the generations,
+ * which an isolate re-reads from KV at most every GENERATION_TTL_MS; publishing
+ * in the same isolate updates them at once. KV itself takes up to a minute to
+ * show a write in other locations, so the memory adds little to that window.
  */
 
 export const scopes = {
@@ -37,11 +45,69 @@ const ENTRY_PREFIX = "c:";
 const ENTRY_TTL_SECONDS = 7 * 24 * 3600;
 const LOCAL_TTL_SECONDS = 300;
 
+export const GENERATION_TTL_MS = 2_000;
+const MEMORY_BUDGET_BYTES = 8 * 1024 * 1024;
+
 export const generationKey = (scope: string) => `${GEN_PREFIX}${scope}`;
 
+interface KnownGeneration {
+  gen: Promise<number>;
+  /** Settled value once known, so a newer remembered one is never overwritten by an older read. */
+  settled?: number;
+  until: number;
+}
+
+// Per isolate: lost on eviction, rebuilt from KV on demand.
+const knownGenerations = new Map<string, KnownGeneration>();
+const memoryEntries = new ByteBudgetLru<CachedEntry>(MEMORY_BUDGET_BYTES);
+
+function generationOf(env: Env, scope: string, now: number): Promise<number> {
+  const known = knownGenerations.get(scope);
+  if (known && known.until > now) return known.gen;
+  const entry: KnownGeneration = { gen: Promise.resolve(0), until: now + GENERATION_TTL_MS };
+  entry.gen = env.CACHE.get(generationKey(scope)).then(
+    (value) => {
+      const gen = Math.max(Number(value ?? 0), knownGenerations.get(scope)?.settled ?? 0);
+      entry.settled = gen;
+      return gen;
+    },
+    (error) => {
+      // A failed read must not be remembered for the whole TTL.
+      if (knownGenerations.get(scope) === entry) knownGenerations.delete(scope);
+      throw error;
+    },
+  );
+  knownGenerations.set(scope, entry);
+  return entry.gen;
+}
+
 async function generationsOf(env: Env, scopeList: string[]): Promise<string> {
-  const values = await Promise.all(scopeList.map((s) => env.CACHE.get(generationKey(s))));
-  return values.map((v) => v ?? "0").join(".");
+  const now = Date.now();
+  const values = await Promise.all(scopeList.map((s) => generationOf(env, s, now)));
+  return values.join(".");
+}
+
+/** Records generations this isolate has just written, so its next reads use them. */
+export function rememberGenerations(generations: Record<string, number>) {
+  const until = Date.now() + GENERATION_TTL_MS;
+  for (const [scope, gen] of Object.entries(generations)) {
+    const known = knownGenerations.get(scope);
+    const newest = Math.max(gen, known?.settled ?? 0);
+    knownGenerations.set(scope, { gen: Promise.resolve(newest), settled: newest, until });
+  }
+}
+
+/** Forgets this isolate's memory tier (tests, and nothing else, need a cold isolate). */
+export function forgetMemoryTier() {
+  knownGenerations.clear();
+  memoryEntries.clear();
+}
+
+function remember(key: string, entry: CachedEntry) {
+  // 404s stay out of memory: only the other tiers enforce their short TTL.
+  if (entry.status === 404) return;
+  // UTF-16 in V8: about two bytes a character, plus a little for headers.
+  memoryEntries.set(key, entry, entry.body.length * 2 + 512);
 }
 
 /** The cache-key for a request path under the current generations of its scopes. */
@@ -58,8 +124,8 @@ const localUrl = (key: string) => `https://cache.folio.internal/${encodeURICompo
 
 export interface CacheOutcome {
   entry: CachedEntry;
-  /** "local" (Cache API), "kv", or "miss" (produced now). */
-  source: "local" | "kv" | "miss";
+  /** "memory" (this isolate), "local" (Cache API), "kv", or "miss" (produced now). */
+  source: "memory" | "local" | "kv" | "miss";
 }
 
 /**
@@ -75,21 +141,25 @@ export async function throughCache(
   produce: () => Promise<CachedEntry>,
 ): Promise<CacheOutcome> {
   const key = await cacheKey(env, scopeList, path);
+  const inMemory = memoryEntries.get(key);
+  if (inMemory) return { entry: inMemory, source: "memory" };
+
   const local = await localCache().match(localUrl(key));
   if (local) {
-    return {
-      entry: { status: local.status, headers: headersOf(local), body: await local.text() },
-      source: "local",
-    };
+    const entry = { status: local.status, headers: headersOf(local), body: await local.text() };
+    remember(key, entry);
+    return { entry, source: "local" };
   }
   const stored = await env.CACHE.get<CachedEntry>(key, "json");
   if (stored) {
+    remember(key, stored);
     waitUntil(putLocal(key, stored));
     return { entry: stored, source: "kv" };
   }
   const entry = await produce();
   if (entry.store !== false && [200, 301, 404].includes(entry.status)) {
     const ttl = entry.status === 404 ? 60 : ENTRY_TTL_SECONDS;
+    remember(key, entry);
     waitUntil(
       Promise.all([
         env.CACHE.put(key, JSON.stringify(entry), { expirationTtl: ttl }),
@@ -119,6 +189,7 @@ function headersOf(res: Response): Record<string, string> {
 
 /** Writes bumped generations to KV (called by the PublicationHub after it stored them). */
 export async function mirrorGenerations(env: Env, generations: Record<string, number>) {
+  rememberGenerations(generations);
   await Promise.all(
     Object.entries(generations).map(([scope, gen]) =>
       env.CACHE.put(generationKey(scope), String(gen)),

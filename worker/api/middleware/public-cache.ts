@@ -119,6 +119,7 @@ export const publicCache = createMiddleware<AppEnv>(async (c, next) => {
     entry.status === 200 || entry.status === 301 ? EDGE_CACHE_CONTROL : "public, max-age=30",
   );
   headers.set("X-Cache", source === "miss" ? "MISS" : "HIT");
+  headers.append("Server-Timing", `cache;desc=${source}`);
   const etag = entry.headers.etag;
   if (
     etag &&

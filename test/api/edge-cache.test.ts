@@ -1,0 +1,92 @@
+import { env } from "cloudflare:workers";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  forgetMemoryTier,
+  GENERATION_TTL_MS,
+  generationKey,
+  scopes,
+} from "../../worker/services/cache";
+import {
+  asUser,
+  call,
+  createPublication,
+  createUser,
+  jsonRequest,
+  type TestUser,
+} from "../helpers";
+
+let owner: TestUser;
+let pub: string;
+
+const content = (path = "") => `/api/v1/content/${pub}${path}`;
+const tier = (res: Response) =>
+  /cache;desc=(\w+)/.exec(res.headers.get("server-timing") ?? "")?.[1];
+
+async function publishedPost(title: string) {
+  const res = await call(
+    `/api/v1/publications/${pub}/posts`,
+    jsonRequest("POST", { title, body_markdown: `About ${title}` }, asUser(owner)),
+  );
+  const post = await res.json<{ id: string; slug: string }>();
+  const published = await call(`/api/v1/publications/${pub}/posts/${post.id}/publish`, {
+    method: "POST",
+    headers: asUser(owner),
+  });
+  expect(published.status).toBe(200);
+  return post;
+}
+
+beforeAll(async () => {
+  owner = await createUser("edge-cache");
+  pub = (await createPublication(owner)).slug;
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("edge cache tiers", () => {
+  it("answers a repeated read from the isolate's memory, and a cold isolate from the Cache API", async () => {
+    const post = await publishedPost("Memory tier");
+    const first = await call(content(`/posts/${post.slug}`));
+    expect(first.headers.get("x-cache")).toBe("MISS");
+    expect(tier(first)).toBe("miss");
+
+    const second = await call(content(`/posts/${post.slug}`));
+    expect(second.headers.get("x-cache")).toBe("HIT");
+    expect(tier(second)).toBe("memory");
+    expect(await second.text()).toBe(await first.text());
+
+    forgetMemoryTier();
+    const cold = await call(content(`/posts/${post.slug}`));
+    expect(tier(cold)).toBe("local");
+    expect(cold.status).toBe(200);
+    expect(tier(await call(content(`/posts/${post.slug}`)))).toBe("memory");
+  });
+
+  it("picks up a generation another isolate wrote once the remembered one is older than its TTL", async () => {
+    const post = await publishedPost("Other isolate");
+    await call(content(`/posts/${post.slug}`));
+    expect(tier(await call(content(`/posts/${post.slug}`)))).toBe("memory");
+
+    // What a PublicationHub elsewhere does after a publish: bump and mirror to KV.
+    const scope = scopes.post(pub, post.slug);
+    const current = Number((await env.CACHE.get(generationKey(scope))) ?? 0);
+    await env.CACHE.put(generationKey(scope), String(current + 1));
+
+    // Within the TTL this isolate still uses the generation it knows...
+    expect(tier(await call(content(`/posts/${post.slug}`)))).toBe("memory");
+    // ...and after it, the new one: a new key, so the entry is produced again.
+    const later = Date.now() + GENERATION_TTL_MS + 1;
+    vi.spyOn(Date, "now").mockReturnValue(later);
+    const after = await call(content(`/posts/${post.slug}`));
+    expect(after.headers.get("x-cache")).toBe("MISS");
+    expect(after.status).toBe(200);
+  });
+
+  it("never keeps a 404 in memory, so a missing page is re-checked by the tiers with a TTL", async () => {
+    const missing = await call(content("/posts/not-written-yet"));
+    expect(missing.status).toBe(404);
+    const again = await call(content("/posts/not-written-yet"));
+    expect(again.status).toBe(404);
+    expect(tier(again)).not.toBe("memory");
+  });
+});
