@@ -11,11 +11,25 @@ export default {
   fetch(request, env, ctx) {
     // Benchmark floor: answers before any framework code. Only the bench
     // configuration sets BENCH_FLOOR; in every wrangler environment it is unset.
-    if (env.BENCH_FLOOR === "1" && new URL(request.url).pathname === "/__floor") {
-      return new Response("ok");
+    if (env.BENCH_FLOOR === "1" && request.url.includes("/__floor")) {
+      const path = new URL(request.url).pathname;
+      if (path === "/__floor") return new Response("ok");
+      // What one round trip to a binding costs on this runtime, for the report.
+      if (path === "/__floor/d1") return benchD1Floor(env);
+      if (path === "/__floor/kv") return benchKvFloor(env);
     }
     return app.fetch(normalizeApiPath(request), env, ctx);
   },
   queue: (batch, env) => consumeEvents(batch, env),
   scheduled: (controller, env, ctx) => runScheduled(controller, env, ctx),
 } satisfies ExportedHandler<Env, unknown>;
+
+async function benchD1Floor(env: Env) {
+  const row = await env.DB.prepare("SELECT 1 AS ok").first<{ ok: number }>();
+  return new Response(row?.ok === 1 ? "ok" : "no");
+}
+
+async function benchKvFloor(env: Env) {
+  const value = await env.CACHE.get("bench:floor");
+  return new Response(value ?? "ok");
+}

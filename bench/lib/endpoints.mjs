@@ -71,6 +71,18 @@ export function endpointSpecs({ cookie, origin, deepCursor, fresh, save }) {
   };
   return [
     {
+      id: "floor.d1",
+      label: "Binding floor: one D1 query (`SELECT 1`) before any framework code",
+      path: "/__floor/d1",
+      expectCache: "none",
+    },
+    {
+      id: "floor.kv",
+      label: "Binding floor: one KV read (missing key) before any framework code",
+      path: "/__floor/kv",
+      expectCache: "none",
+    },
+    {
       id: "api.post.hit",
       label: "Content API post by slug, cache hit",
       path: `${api}/posts/${HOT_SLUG}`,

@@ -199,7 +199,7 @@ export async function startWorker({
         has_user_worker: true,
         // wrangler.toml's run_worker_first, plus the bench-only floor so the floor
         // takes the same router → Worker path as /api/* and /@* (no asset lookup first).
-        static_routing: { user_worker: [...wrangler.runWorkerFirst, "/__floor"] },
+        static_routing: { user_worker: [...wrangler.runWorkerFirst, "/__floor", "/__floor/*"] },
       },
       assetConfig: { compatibility_date: metadata.compatibility_date },
     },

@@ -90,3 +90,43 @@ describe("edge cache tiers", () => {
     expect(tier(again)).not.toBe("memory");
   });
 });
+
+describe("publications held in isolate memory", () => {
+  it("a renamed publication shows its new name on the next read, on the API and the reader site", async () => {
+    const mine = await createPublication(owner);
+    const at = (slug: string) => `/api/v1/content/${slug}`;
+    // Read twice so the isolate holds it (and the Content API answer is cached).
+    await call(at(mine.slug));
+    expect((await (await call(at(mine.slug))).json<{ name: string }>()).name).toBe(mine.name);
+
+    const renamed = await call(
+      `/api/v1/publications/${mine.slug}`,
+      jsonRequest("PATCH", { name: "Renamed at once" }, asUser(owner)),
+    );
+    expect(renamed.status).toBe(200);
+    expect((await (await call(at(mine.slug))).json<{ name: string }>()).name).toBe(
+      "Renamed at once",
+    );
+    const page = await (await call(`/@${mine.slug}`)).text();
+    expect(page).toContain("Renamed at once");
+  });
+
+  it("a deleted publication answers 404 at once, even to a signed-in reader (no shared cache)", async () => {
+    const doomed = await createPublication(owner);
+    const post = await call(
+      `/api/v1/publications/${doomed.slug}/posts`,
+      jsonRequest("POST", { title: "Soon gone" }, asUser(owner)),
+    );
+    expect(post.status).toBe(201);
+    await call(`/api/v1/content/${doomed.slug}/posts`, { headers: { cookie: owner.cookie } });
+    const deleted = await call(`/api/v1/publications/${doomed.slug}`, {
+      method: "DELETE",
+      headers: asUser(owner),
+    });
+    expect(deleted.status).toBe(204);
+    const after = await call(`/api/v1/content/${doomed.slug}/posts`, {
+      headers: { cookie: owner.cookie },
+    });
+    expect(after.status).toBe(404);
+  });
+});

@@ -57,11 +57,24 @@ interface KnownGeneration {
   until: number;
 }
 
-// Per isolate: lost on eviction, rebuilt from KV on demand.
+// Per isolate: lost on eviction, rebuilt from KV on demand. Bounded, because
+// scope names come from request paths and anyone can ask for made-up ones.
+const MAX_KNOWN_GENERATIONS = 10_000;
 const knownGenerations = new Map<string, KnownGeneration>();
+
+function know(scope: string, entry: KnownGeneration) {
+  knownGenerations.delete(scope);
+  if (knownGenerations.size >= MAX_KNOWN_GENERATIONS) {
+    // The oldest insertion goes first: usually one that has already expired.
+    const oldest = knownGenerations.keys().next().value;
+    if (oldest !== undefined) knownGenerations.delete(oldest);
+  }
+  knownGenerations.set(scope, entry);
+}
 const memoryEntries = new ByteBudgetLru<CachedEntry>(MEMORY_BUDGET_BYTES);
 
-function generationOf(env: Env, scope: string, now: number): Promise<number> {
+/** A scope's current generation as this isolate knows it (at most GENERATION_TTL_MS old). */
+export function generationOf(env: Env, scope: string, now = Date.now()): Promise<number> {
   const known = knownGenerations.get(scope);
   if (known && known.until > now) return known.gen;
   const entry: KnownGeneration = { gen: Promise.resolve(0), until: now + GENERATION_TTL_MS };
@@ -77,7 +90,7 @@ function generationOf(env: Env, scope: string, now: number): Promise<number> {
       throw error;
     },
   );
-  knownGenerations.set(scope, entry);
+  know(scope, entry);
   return entry.gen;
 }
 
@@ -93,7 +106,7 @@ export function rememberGenerations(generations: Record<string, number>) {
   for (const [scope, gen] of Object.entries(generations)) {
     const known = knownGenerations.get(scope);
     const newest = Math.max(gen, known?.settled ?? 0);
-    knownGenerations.set(scope, { gen: Promise.resolve(newest), settled: newest, until });
+    know(scope, { gen: Promise.resolve(newest), settled: newest, until });
   }
 }
 

@@ -13,6 +13,7 @@ import { postsFts } from "../db/search-index";
 import { before, decodeCursor, encodeCursor } from "../lib/cursor";
 import { escapeHtml } from "../lib/markdown";
 import { problem } from "../lib/problem";
+import { generationOf, scopes } from "./cache";
 import type { ServiceContext } from "./context";
 
 /**
@@ -41,22 +42,41 @@ export interface PublicPublication {
   timezone: string;
 }
 
+// Every public read starts with its publication, which rarely changes: the
+// isolate keeps what it read, valid while the publication's cache generation is
+// the one it was read under. Updating or deleting a publication bumps that
+// generation (publications.ts), so a renamed or deleted one is read again.
+const MAX_KNOWN_PUBLICATIONS = 1_000;
+const knownPublications = new Map<string, { pub: PublicPublication; generation: number }>();
+
 export async function findPublication(
   ctx: ServiceContext,
   slug: string,
 ): Promise<PublicPublication | null> {
-  const pub = await ctx.db.query.publications.findFirst({
-    where: eq(publications.slug, slug.toLowerCase()),
-  });
-  if (!pub) return null;
-  return {
-    id: pub.id,
-    slug: pub.slug,
-    name: pub.name,
-    description: pub.description,
-    locale: pub.locale,
-    timezone: pub.timezone,
+  const key = slug.toLowerCase();
+  // The generation is read before the row, so a change racing this read is seen next time.
+  const generation = await generationOf(ctx.env, scopes.publication(key));
+  const known = knownPublications.get(key);
+  if (known?.generation === generation) return known.pub;
+
+  const row = await ctx.db.query.publications.findFirst({ where: eq(publications.slug, key) });
+  // Unknown slugs are not remembered: a publication created under one must appear at once.
+  if (!row) return null;
+  const pub: PublicPublication = {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    locale: row.locale,
+    timezone: row.timezone,
   };
+  knownPublications.delete(key);
+  if (knownPublications.size >= MAX_KNOWN_PUBLICATIONS) {
+    const oldest = knownPublications.keys().next().value;
+    if (oldest !== undefined) knownPublications.delete(oldest);
+  }
+  knownPublications.set(key, { pub, generation });
+  return pub;
 }
 
 export async function requirePublication(ctx: ServiceContext, slug: string) {

@@ -7,6 +7,8 @@ import type { Actor } from "../../services/context";
 import { serviceContext } from "../../services/context";
 import { resolveSession, sessionTokenFrom } from "../../services/sessions";
 
+const CONTENT_API = /^\/api\/v1\/content(\/|$)/;
+
 /**
  * Works out who is calling, without requiring anyone: `Authorization: Bearer`
  * with an API key (`folio_…`) or an access token (JWT), else the session
@@ -36,6 +38,10 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     );
     return next();
   }
+
+  // The Content API is public and read-only: a session cookie changes none of its
+  // answers (publicCache still keeps them out of shared caches), so it is not looked up.
+  if (CONTENT_API.test(c.req.path)) return next();
 
   const session = await resolveSession(services, sessionTokenFrom(c.req.header("cookie")));
   if (session) {
