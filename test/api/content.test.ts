@@ -115,7 +115,23 @@ describe("Content API", () => {
     expect(res.headers.get("location")).toContain("/posts/new-name");
   });
 
-  it("searches with ranking and highlights; hostile syntax never fails", async () => {
+  it("search lists title and tag matches first, then the newest mentions", async () => {
+    const older = await publishedPost({ title: "Lanterns", body_markdown: "About okapis, once." });
+    const inText = await publishedPost({ title: "Night walk", body_markdown: "An okapi." });
+    const tagged = await publishedPost({ title: "Field notes", tags: ["Okapi"] });
+    const res = await call(content("/search?q=okapi*"));
+    const body = await res.json<{ data: { slug: string; matched_in: string }[] }>();
+    expect(body.data.map((p) => [p.slug, p.matched_in])).toEqual([
+      [tagged.slug, "title_or_tags"],
+      [inText.slug, "text"],
+      [older.slug, "text"],
+    ]);
+    // Words of the publication's or posts' ids are never matched.
+    const ids = await call(content(`/search?q=${older.id.slice(0, 8)}`));
+    expect((await ids.json<{ data: unknown[] }>()).data).toHaveLength(0);
+  });
+
+  it("searches with highlights; hostile syntax never fails", async () => {
     await publishedPost({
       title: "Zebras at dawn",
       body_markdown: "A herd of zebras crossed the quiet savanna.",
@@ -221,11 +237,16 @@ describe("query plans", () => {
       expect(detail).not.toMatch(/SCAN (published_posts|posts|p|t)\b(?! USING)/);
       expect(detail).not.toContain("USE TEMP B-TREE FOR ORDER BY");
     }
+    // Search reads the FTS index newest first and joins each hit by key: no sort, no scan.
     const search = await plan(
-      "SELECT post_id FROM posts_fts WHERE posts_fts MATCH ?1 ORDER BY rank LIMIT 20",
-      'publication_id : "x" AND ("word")',
+      `SELECT p.post_id FROM posts_fts JOIN published_posts p ON p.post_id = posts_fts.post_id
+       JOIN users u ON u.id = p.author_id
+       WHERE posts_fts MATCH ?1 ORDER BY posts_fts.rowid DESC LIMIT 40`,
+      'publication_id : "x" AND {title excerpt body tags} : ("word")',
     );
     expect(search).toMatch(/VIRTUAL TABLE INDEX/);
+    expect(search).not.toContain("USE TEMP B-TREE FOR ORDER BY");
+    expect(search).not.toMatch(/SCAN (p|u)\b/);
   });
 });
 

@@ -1014,7 +1014,11 @@ export const operations: Operation[] = [
     auth: "none",
     params: pubParam,
     query: searchQuery,
-    success: { status: 200, description: "Matching posts, best first, with highlighted snippets." },
+    success: {
+      status: 200,
+      description:
+        "Matching posts with highlighted snippets: those with the words in their title or tags first (`matched_in: title_or_tags`), then the newest that mention them (`matched_in: text`).",
+    },
     otherResponses: { 304: "Not modified (If-None-Match matched)." },
     errors: [404],
   },

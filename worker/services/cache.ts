@@ -110,10 +110,39 @@ export function rememberGenerations(generations: Record<string, number>) {
   }
 }
 
+const MAX_HELD_VALUES = 1_000;
+const heldValues = new Map<string, { value: unknown; generation: number }>();
+
+/**
+ * A value read from D1 (e.g. a publication), held in the isolate while the
+ * generation of `scope` stays the one it was read under. `null` (not found) is
+ * never held: something created under that name must appear at once.
+ */
+export async function heldWhileCurrent<T>(
+  env: Env,
+  scope: string,
+  load: () => Promise<T | null>,
+): Promise<T | null> {
+  // The generation is read before the value, so a change racing the load is seen next time.
+  const generation = await generationOf(env, scope);
+  const held = heldValues.get(scope);
+  if (held?.generation === generation) return held.value as T;
+  const value = await load();
+  heldValues.delete(scope);
+  if (value === null) return null;
+  if (heldValues.size >= MAX_HELD_VALUES) {
+    const oldest = heldValues.keys().next().value;
+    if (oldest !== undefined) heldValues.delete(oldest);
+  }
+  heldValues.set(scope, { value, generation });
+  return value;
+}
+
 /** Forgets this isolate's memory tier (tests, and nothing else, need a cold isolate). */
 export function forgetMemoryTier() {
   knownGenerations.clear();
   memoryEntries.clear();
+  heldValues.clear();
 }
 
 function remember(key: string, entry: CachedEntry) {

@@ -11,7 +11,7 @@ import {
   tags,
   users,
 } from "../db/schema";
-import { postsFts } from "../db/search-index";
+import { postsFts, searchRowOf } from "../db/search-index";
 import type { Env } from "../env";
 import { uuidv7 } from "../lib/crypto";
 import { renderMarkdown, slugify } from "../lib/markdown";
@@ -210,7 +210,7 @@ export async function publishNow(
         )
         .onConflictDoNothing(),
     ),
-    ctx.db.delete(postsFts).where(eq(postsFts.postId, postId)),
+    ctx.db.delete(postsFts).where(searchRowOf(postId)),
     ctx.db.insert(postsFts).values({
       title: post.title,
       excerpt: post.excerpt,
@@ -355,7 +355,7 @@ const liveTagSlugs = (live: { tags: string } | undefined) =>
 
 function retireStatements(ctx: ServiceContext, postId: string) {
   return [
-    ctx.db.delete(postsFts).where(eq(postsFts.postId, postId)),
+    ctx.db.delete(postsFts).where(searchRowOf(postId)),
     ctx.db.delete(publishedPostTags).where(eq(publishedPostTags.postId, postId)),
     ctx.db.delete(publishedPosts).where(eq(publishedPosts.postId, postId)),
     ctx.db.delete(slugRedirects).where(eq(slugRedirects.postId, postId)),

@@ -9,11 +9,11 @@ import {
   tags,
   users,
 } from "../db/schema";
-import { postsFts } from "../db/search-index";
+import { idPhrase, postsFts } from "../db/search-index";
 import { before, decodeCursor, encodeCursor } from "../lib/cursor";
 import { escapeHtml } from "../lib/markdown";
 import { problem } from "../lib/problem";
-import { generationOf, scopes } from "./cache";
+import { heldWhileCurrent, scopes } from "./cache";
 import type { ServiceContext } from "./context";
 
 /**
@@ -42,41 +42,28 @@ export interface PublicPublication {
   timezone: string;
 }
 
-// Every public read starts with its publication, which rarely changes: the
-// isolate keeps what it read, valid while the publication's cache generation is
-// the one it was read under. Updating or deleting a publication bumps that
-// generation (publications.ts), so a renamed or deleted one is read again.
-const MAX_KNOWN_PUBLICATIONS = 1_000;
-const knownPublications = new Map<string, { pub: PublicPublication; generation: number }>();
-
+/**
+ * Every public read starts with its publication, which rarely changes: the
+ * isolate holds what it read while the publication's cache generation stays
+ * the same. Updating or deleting a publication bumps it (publications.ts).
+ */
 export async function findPublication(
   ctx: ServiceContext,
   slug: string,
 ): Promise<PublicPublication | null> {
   const key = slug.toLowerCase();
-  // The generation is read before the row, so a change racing this read is seen next time.
-  const generation = await generationOf(ctx.env, scopes.publication(key));
-  const known = knownPublications.get(key);
-  if (known?.generation === generation) return known.pub;
-
-  const row = await ctx.db.query.publications.findFirst({ where: eq(publications.slug, key) });
-  // Unknown slugs are not remembered: a publication created under one must appear at once.
-  if (!row) return null;
-  const pub: PublicPublication = {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    description: row.description,
-    locale: row.locale,
-    timezone: row.timezone,
-  };
-  knownPublications.delete(key);
-  if (knownPublications.size >= MAX_KNOWN_PUBLICATIONS) {
-    const oldest = knownPublications.keys().next().value;
-    if (oldest !== undefined) knownPublications.delete(oldest);
-  }
-  knownPublications.set(key, { pub, generation });
-  return pub;
+  return heldWhileCurrent(ctx.env, scopes.publication(key), async () => {
+    const row = await ctx.db.query.publications.findFirst({ where: eq(publications.slug, key) });
+    if (!row) return null;
+    return {
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      description: row.description,
+      locale: row.locale,
+      timezone: row.timezone,
+    };
+  });
 }
 
 export async function requirePublication(ctx: ServiceContext, slug: string) {
@@ -345,6 +332,17 @@ function highlight(snippet: string): string {
   return escapeHtml(snippet).replaceAll(MARK_OPEN, "<mark>").replaceAll(MARK_CLOSE, "</mark>");
 }
 
+/** Columns a reader's words are matched against (never the publication or post ids). */
+const TEXT_COLUMNS = "{title excerpt body tags}";
+const HEADING_COLUMNS = "{title tags}";
+
+/**
+ * Newest matches first, with posts whose title or tags hold the words ahead of
+ * those that only mention them (ADR 016). Both lists are read newest first
+ * from the index and stop at the page size, so the cost does not grow with
+ * the archive; bm25 ranking would count every match of every word. One D1
+ * round trip: the two lists run as one batch, joined to the posts they show.
+ */
 export async function searchPublished(
   ctx: ServiceContext,
   pub: PublicPublication,
@@ -352,45 +350,46 @@ export async function searchPublished(
 ) {
   const terms = toFtsQuery(query.q);
   if (!terms) return { query: query.q, data: [] };
-  // The publication filter is part of the MATCH, so FTS5 intersects doclists
-  // instead of ranking every publication's hits and filtering afterwards.
-  const match = `publication_id : "${pub.id.replace(/"/g, "")}" AND (${terms})`;
-  const hits = await ctx.db
-    .select({
-      postId: postsFts.postId,
-      snippet: sql<string>`snippet(posts_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 18)`,
-      titleHit: sql<string>`highlight(posts_fts, 0, ${MARK_OPEN}, ${MARK_CLOSE})`,
-      score: sql<number>`bm25(posts_fts, 10.0, 4.0, 1.0, 6.0, 0.0)`,
-    })
-    .from(postsFts)
-    .where(sql`posts_fts MATCH ${match}`)
-    .orderBy(sql`bm25(posts_fts, 10.0, 4.0, 1.0, 6.0, 0.0)`)
-    .limit(query.limit);
-  if (!hits.length) return { query: query.q, data: [] };
-  const rows = await ctx.db
-    .select(summaryColumns)
-    .from(publishedPosts)
-    .innerJoin(users, eq(users.id, publishedPosts.authorId))
-    .where(
-      inArray(
-        publishedPosts.postId,
-        hits.map((h) => h.postId),
-      ),
-    );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return {
-    query: query.q,
-    data: hits.flatMap((h) => {
-      const row = byId.get(h.postId);
-      if (!row) return [];
-      return [
-        {
-          ...toSummary(row),
-          title_highlighted: highlight(h.titleHit),
-          snippet_html: highlight(h.snippet),
-          score: Math.round(-h.score * 1000) / 1000,
-        },
-      ];
-    }),
-  };
+  const inPublication = `publication_id : ${idPhrase(pub.id)}`;
+  const matches = (columns: string, limit: number) =>
+    ctx.db
+      .select({
+        ...summaryColumns,
+        titleHit: sql<string>`highlight(posts_fts, 0, ${MARK_OPEN}, ${MARK_CLOSE})`,
+        snippet: sql<string>`snippet(posts_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 18)`,
+      })
+      .from(postsFts)
+      .innerJoin(publishedPosts, eq(publishedPosts.postId, postsFts.postId))
+      .innerJoin(users, eq(users.id, publishedPosts.authorId))
+      .where(
+        sql`posts_fts MATCH ${`${inPublication} AND ${columns} : (${terms})${
+          // Also as text, so the body snippet marks the words for a title match too.
+          columns === TEXT_COLUMNS ? "" : ` AND ${TEXT_COLUMNS} : (${terms})`
+        }`}`,
+      )
+      .orderBy(sql`posts_fts.rowid DESC`)
+      .limit(limit);
+  // The second list may repeat every post of the first: read enough to fill the page.
+  const [inHeadings, anywhere] = await ctx.db.batch([
+    matches(HEADING_COLUMNS, query.limit),
+    matches(TEXT_COLUMNS, query.limit * 2),
+  ]);
+  const seen = new Set<string>();
+  const data = [];
+  for (const [rows, matchedIn] of [
+    [inHeadings, "title_or_tags"],
+    [anywhere, "text"],
+  ] as const) {
+    for (const row of rows) {
+      if (data.length >= query.limit || seen.has(row.id)) continue;
+      seen.add(row.id);
+      data.push({
+        ...toSummary(row),
+        title_highlighted: highlight(row.titleHit),
+        snippet_html: highlight(row.snippet),
+        matched_in: matchedIn,
+      });
+    }
+  }
+  return { query: query.q, data };
 }
