@@ -17,6 +17,8 @@ export default {
       // What one round trip to a binding costs on this runtime, for the report.
       if (path === "/__floor/d1") return benchD1Floor(env);
       if (path === "/__floor/kv") return benchKvFloor(env);
+      if (path === "/__floor/kv-put") return benchKvPutFloor(env);
+      if (path === "/__floor/cache") return benchCacheFloor();
     }
     return app.fetch(normalizeApiPath(request), env, ctx);
   },
@@ -32,4 +34,23 @@ async function benchD1Floor(env: Env) {
 async function benchKvFloor(env: Env) {
   const value = await env.CACHE.get("bench:floor");
   return new Response(value ?? "ok");
+}
+
+// A cache miss also stores the page: one KV write and one Cache API write.
+async function benchKvPutFloor(env: Env) {
+  await env.CACHE.put(`bench:floor:${crypto.randomUUID()}`, "x".repeat(2048), {
+    expirationTtl: 60,
+  });
+  return new Response("ok");
+}
+
+async function benchCacheFloor() {
+  const cache = (caches as unknown as { default: Cache }).default;
+  const url = `https://bench.folio.internal/${crypto.randomUUID()}`;
+  await cache.put(
+    url,
+    new Response("x".repeat(2048), { headers: { "cache-control": "max-age=60" } }),
+  );
+  const hit = await cache.match(url);
+  return new Response(hit ? "ok" : "no");
 }

@@ -83,6 +83,18 @@ export function endpointSpecs({ cookie, origin, deepCursor, fresh, save }) {
       expectCache: "none",
     },
     {
+      id: "floor.kv-put",
+      label: "Binding floor: one KV write (2 KB, new key) before any framework code",
+      path: "/__floor/kv-put",
+      expectCache: "none",
+    },
+    {
+      id: "floor.cache",
+      label: "Binding floor: one Cache API write and read (2 KB) before any framework code",
+      path: "/__floor/cache",
+      expectCache: "none",
+    },
+    {
       id: "api.post.hit",
       label: "Content API post by slug, cache hit",
       path: `${api}/posts/${HOT_SLUG}`,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
   memberships,
