@@ -377,7 +377,11 @@ async function main() {
 
   results.finishedAt = new Date().toISOString();
   results.environment.loadAvgEnd = os.loadavg();
-  results.worker = { logLines: server.tail.count, errorLines: server.tail.errors };
+  results.worker = {
+    logLines: server.tail.count,
+    errorLines: server.tail.errors,
+    errorSamples: server.tail.errorSamples,
+  };
   results.summary = summarize(results);
 
   mkdirSync(resultsDir, { recursive: true });

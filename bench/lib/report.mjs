@@ -267,8 +267,17 @@ export function renderMarkdown(r) {
     }
     line();
   }
-  if (r.worker)
+  if (r.worker) {
     line(`Worker log: ${r.worker.logLines} lines, ${r.worker.errorLines} that look like errors.`);
+    if (r.worker.errorSamples?.length) {
+      line();
+      line("First error lines:");
+      line();
+      line("```");
+      for (const sample of r.worker.errorSamples) line(sample);
+      line("```");
+    }
+  }
   for (const n of r.notes) line(`- ${n}`);
   line();
   return out.join("\n");

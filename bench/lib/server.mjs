@@ -124,6 +124,8 @@ class Tail {
     this.lines = [];
     this.count = 0;
     this.errors = 0;
+    /** The first error lines, kept whole so the report can say what failed. */
+    this.errorSamples = [];
   }
   attach(stream) {
     let rest = "";
@@ -133,7 +135,10 @@ class Tail {
       rest = parts.pop();
       for (const line of parts) {
         this.count++;
-        if (/"level":"error"|Uncaught|Error:/.test(line)) this.errors++;
+        if (/"level":"error"|Uncaught|Error:/.test(line)) {
+          this.errors++;
+          if (this.errorSamples.length < 10) this.errorSamples.push(line.slice(0, 500));
+        }
         this.lines.push(line);
         if (this.lines.length > this.max) this.lines.shift();
       }

@@ -51,9 +51,7 @@ const MEMORY_BUDGET_BYTES = 8 * 1024 * 1024;
 export const generationKey = (scope: string) => `${GEN_PREFIX}${scope}`;
 
 interface KnownGeneration {
-  gen: Promise<number>;
-  /** Settled value once known, so a newer remembered one is never overwritten by an older read. */
-  settled?: number;
+  gen: number;
   until: number;
 }
 
@@ -61,6 +59,7 @@ interface KnownGeneration {
 // scope names come from request paths and anyone can ask for made-up ones.
 const MAX_KNOWN_GENERATIONS = 10_000;
 const knownGenerations = new Map<string, KnownGeneration>();
+const memoryEntries = new ByteBudgetLru<CachedEntry>(MEMORY_BUDGET_BYTES);
 
 function know(scope: string, entry: KnownGeneration) {
   knownGenerations.delete(scope);
@@ -71,27 +70,18 @@ function know(scope: string, entry: KnownGeneration) {
   }
   knownGenerations.set(scope, entry);
 }
-const memoryEntries = new ByteBudgetLru<CachedEntry>(MEMORY_BUDGET_BYTES);
 
 /** A scope's current generation as this isolate knows it (at most GENERATION_TTL_MS old). */
-export function generationOf(env: Env, scope: string, now = Date.now()): Promise<number> {
+export async function generationOf(env: Env, scope: string, now = Date.now()): Promise<number> {
   const known = knownGenerations.get(scope);
   if (known && known.until > now) return known.gen;
-  const entry: KnownGeneration = { gen: Promise.resolve(0), until: now + GENERATION_TTL_MS };
-  entry.gen = env.CACHE.get(generationKey(scope)).then(
-    (value) => {
-      const gen = Math.max(Number(value ?? 0), knownGenerations.get(scope)?.settled ?? 0);
-      entry.settled = gen;
-      return gen;
-    },
-    (error) => {
-      // A failed read must not be remembered for the whole TTL.
-      if (knownGenerations.get(scope) === entry) knownGenerations.delete(scope);
-      throw error;
-    },
-  );
-  know(scope, entry);
-  return entry.gen;
+  // Each request reads for itself: workerd refuses a request waiting on I/O
+  // another request started, so an in-flight read is never shared.
+  const value = await env.CACHE.get(generationKey(scope));
+  // Generations only grow: a read that raced a newer remembered value loses.
+  const gen = Math.max(Number(value ?? 0), knownGenerations.get(scope)?.gen ?? 0);
+  know(scope, { gen, until: Date.now() + GENERATION_TTL_MS });
+  return gen;
 }
 
 async function generationsOf(env: Env, scopeList: string[]): Promise<string> {
@@ -104,9 +94,8 @@ async function generationsOf(env: Env, scopeList: string[]): Promise<string> {
 export function rememberGenerations(generations: Record<string, number>) {
   const until = Date.now() + GENERATION_TTL_MS;
   for (const [scope, gen] of Object.entries(generations)) {
-    const known = knownGenerations.get(scope);
-    const newest = Math.max(gen, known?.settled ?? 0);
-    know(scope, { gen: Promise.resolve(newest), settled: newest, until });
+    const newest = Math.max(gen, knownGenerations.get(scope)?.gen ?? 0);
+    know(scope, { gen: newest, until });
   }
 }
 
