@@ -47,6 +47,8 @@ export interface Variables {
   actor?: Actor;
   /** The web session behind a cookie-authenticated request. */
   sessionId?: string;
+  /** Which edge-cache tier answered a public read (set by publicCache). */
+  cacheSource?: "memory" | "local" | "kv" | "miss";
 }
 
 /** The one Hono environment type shared by every route. */

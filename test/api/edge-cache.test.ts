@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { HIT_SUMMARY_MS } from "../../worker/api/middleware/request-log";
 import {
   forgetMemoryTier,
   GENERATION_TTL_MS,
@@ -128,5 +129,34 @@ describe("publications held in isolate memory", () => {
       headers: { cookie: owner.cookie },
     });
     expect(after.status).toBe(404);
+  });
+});
+
+describe("request log for cache hits", () => {
+  it("counts hits in one summary line per isolate instead of a line per hit; misses keep theirs", async () => {
+    const post = await publishedPost("Quiet log");
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const lines = (msg: string) =>
+      log.mock.calls
+        .map((args) => String(args[0]))
+        .filter((l) => l.includes(`"msg":"${msg}"`))
+        .map((l) => JSON.parse(l));
+
+    const miss = await call(content(`/posts/${post.slug}`));
+    expect(miss.headers.get("x-cache")).toBe("MISS");
+    for (let i = 0; i < 3; i++) await call(content(`/posts/${post.slug}`));
+    const requests = lines("request").filter(
+      (l) => l.path === `/api/v1/content/${pub}/posts/${post.slug}`,
+    );
+    expect(requests).toHaveLength(1);
+
+    // Once the summary interval has passed, the next hit writes the tally.
+    const later = Date.now() + HIT_SUMMARY_MS + 1;
+    vi.spyOn(Date, "now").mockReturnValue(later);
+    const hit = await call(content(`/posts/${post.slug}`));
+    expect(await hit.text()).toContain("Quiet log");
+    const [summary] = lines("cache hits");
+    expect(summary.count).toBeGreaterThanOrEqual(4);
+    expect(summary.by_tier.memory).toBeGreaterThanOrEqual(4);
   });
 });

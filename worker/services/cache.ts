@@ -59,7 +59,13 @@ interface KnownGeneration {
 // scope names come from request paths and anyone can ask for made-up ones.
 const MAX_KNOWN_GENERATIONS = 10_000;
 const knownGenerations = new Map<string, KnownGeneration>();
-const memoryEntries = new ByteBudgetLru<CachedEntry>(MEMORY_BUDGET_BYTES);
+/** An entry as held in memory: its body encoded once, not on every answer. */
+interface HeldEntry {
+  entry: CachedEntry;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+const memoryEntries = new ByteBudgetLru<HeldEntry>(MEMORY_BUDGET_BYTES);
+const encoder = new TextEncoder();
 
 function know(scope: string, entry: KnownGeneration) {
   knownGenerations.delete(scope);
@@ -134,11 +140,13 @@ export function forgetMemoryTier() {
   heldValues.clear();
 }
 
-function remember(key: string, entry: CachedEntry) {
+function remember(key: string, entry: CachedEntry): Uint8Array<ArrayBuffer> | undefined {
   // 404s stay out of memory: only the other tiers enforce their short TTL.
-  if (entry.status === 404) return;
-  // UTF-16 in V8: about two bytes a character, plus a little for headers.
-  memoryEntries.set(key, entry, entry.body.length * 2 + 512);
+  if (entry.status === 404) return undefined;
+  const bytes = encoder.encode(entry.body);
+  // The string (UTF-16 in V8: two bytes a character), its bytes, a little for headers.
+  memoryEntries.set(key, { entry, bytes }, entry.body.length * 2 + bytes.length + 512);
+  return bytes;
 }
 
 /** The cache-key for a request path under the current generations of its scopes. */
@@ -155,6 +163,8 @@ const localUrl = (key: string) => `https://cache.folio.internal/${encodeURICompo
 
 export interface CacheOutcome {
   entry: CachedEntry;
+  /** The body, encoded, when the entry is held in memory (answer with this, not `entry.body`). */
+  bytes?: Uint8Array<ArrayBuffer>;
   /** "memory" (this isolate), "local" (Cache API), "kv", or "miss" (produced now). */
   source: "memory" | "local" | "kv" | "miss";
 }
@@ -173,7 +183,7 @@ export async function throughCache(
 ): Promise<CacheOutcome> {
   const key = await cacheKey(env, scopeList, path);
   const inMemory = memoryEntries.get(key);
-  if (inMemory) return { entry: inMemory, source: "memory" };
+  if (inMemory) return { entry: inMemory.entry, bytes: inMemory.bytes, source: "memory" };
 
   const local = await localCache().match(localUrl(key));
   if (local) {

@@ -92,7 +92,7 @@ export const publicCache = createMiddleware<AppEnv>(async (c, next) => {
     return;
   }
 
-  const { entry, source } = await throughCache(
+  const { entry, bytes, source } = await throughCache(
     c.env,
     (p) => c.executionCtx.waitUntil(p),
     scopeList,
@@ -113,6 +113,7 @@ export const publicCache = createMiddleware<AppEnv>(async (c, next) => {
     },
   );
 
+  c.set("cacheSource", source);
   const headers = new Headers(entry.headers);
   headers.set(
     "Cache-Control",
@@ -131,7 +132,7 @@ export const publicCache = createMiddleware<AppEnv>(async (c, next) => {
     c.res = new Response(null, { status: 304, headers });
     return;
   }
-  c.res = new Response(c.req.method === "HEAD" ? null : entry.body, {
+  c.res = new Response(c.req.method === "HEAD" ? null : (bytes ?? entry.body), {
     status: entry.status,
     headers,
   });
