@@ -218,6 +218,10 @@ async function main() {
         );
       }
     }
+    // Bulk loading leaves many FTS segments; production's sweep merges them over time.
+    const merging = performance.now();
+    await postJson(`${origin}/api/dev/search/optimize`, {});
+    log(`  search index merged in ${((performance.now() - merging) / 1000).toFixed(1)} s`);
     const seconds = (performance.now() - started) / 1000;
     const row = {
       from,

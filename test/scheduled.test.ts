@@ -6,7 +6,17 @@ import {
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../worker/index";
+import { bulkSeed } from "../worker/services/bulk-seed";
+import { serviceContext } from "../worker/services/context";
+import { requirePublication, searchPublished } from "../worker/services/reading";
 import { createUser } from "./helpers";
+
+const segments = async () =>
+  (
+    await env.DB.prepare("SELECT count(DISTINCT segid) AS n FROM posts_fts_idx").first<{
+      n: number;
+    }>()
+  )?.n ?? 0;
 
 describe("cron triggers", () => {
   it("the 15-minute sweep deletes idle sessions and keeps live ones", async () => {
@@ -28,6 +38,29 @@ describe("cron triggers", () => {
         .first<{ n: number }>();
     expect((await count(idle.id))?.n).toBe(0);
     expect((await count(live.id))?.n).toBe(1);
+  });
+
+  it("the 15-minute sweep merges search index segments; search answers the same", async () => {
+    const ctx = serviceContext(env, new Request("http://x"), "t", () => {});
+    // Small batches, like one-post publishes: each leaves a segment behind.
+    for (let start = 0; start < 200; start += 10)
+      await bulkSeed(ctx, { publication: "sweep-merge", count: 10, start });
+    const pub = await requirePublication(ctx, "sweep-merge");
+    const before = await searchPublished(ctx, pub, { q: "harbor", limit: 20 });
+    const fragmented = await segments();
+
+    const run = createExecutionContext();
+    await worker.scheduled(
+      createScheduledController({ cron: "*/15 * * * *", scheduledTime: Date.now() }),
+      env,
+      run,
+    );
+    await waitOnExecutionContext(run);
+
+    expect(await segments()).toBeLessThan(fragmented);
+    const after = await searchPublished(ctx, pub, { q: "harbor", limit: 20 });
+    expect(after.data.map((p) => p.id)).toEqual(before.data.map((p) => p.id));
+    expect(after.data.length).toBeGreaterThan(0);
   });
 
   it("the daily trigger writes a backup manifest to R2", async () => {

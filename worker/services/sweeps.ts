@@ -3,6 +3,7 @@ import { database } from "../db/client";
 import { emailTokens, idempotencyKeys, invitations, refreshTokens, sessions } from "../db/schema";
 import type { Env } from "../env";
 import { sweepExpiredUploads } from "./media";
+import { mergeSearchIndex } from "./search-maintenance";
 import { SESSION_IDLE_MS } from "./sessions";
 
 /**
@@ -26,6 +27,7 @@ export async function sweepExpired(env: Env, now = new Date()) {
   const deleted = results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
   // Abandoned multipart uploads: abort them in R2 and forget them.
   await sweepExpiredUploads(env, now);
+  await mergeSearchIndex(env);
   console.log(JSON.stringify({ level: "info", msg: "expiry sweep", deleted }));
   return deleted;
 }
