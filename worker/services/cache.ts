@@ -59,6 +59,7 @@ interface KnownGeneration {
 // scope names come from request paths and anyone can ask for made-up ones.
 const MAX_KNOWN_GENERATIONS = 10_000;
 const knownGenerations = new Map<string, KnownGeneration>();
+
 /** An entry as held in memory: its body encoded once, not on every answer. */
 interface HeldEntry {
   entry: CachedEntry;
