@@ -125,6 +125,13 @@ export function renderMarkdown(r) {
   line(
     `| Uncached (D1) post read | ≥ 0.35 × floor | ${range(s.uncached)} | ${yes(allMet(s.uncached))} |`,
   );
+  // What a D1-backed read cannot beat here: one round trip to local D1 and nothing else.
+  const d1Floor = r.scales.flatMap((sc) => sc.endpoints["floor.d1"]?.ratio ?? []);
+  if (d1Floor.length) {
+    line(
+      `| (context) one D1 round trip, no framework | – | ${Math.min(...d1Floor).toFixed(2)}–${Math.max(...d1Floor).toFixed(2)} × floor | ceiling for any D1-backed read on this runtime |`,
+    );
+  }
   for (const family of ["slug", "list", "tag", "search"]) {
     const g = s.growth.filter((x) => x.family === family);
     const worst = g.reduce((a, b) => (!a || b.normalizedRatio > a.normalizedRatio ? b : a), null);
