@@ -129,9 +129,9 @@ That is why every publication, tag and author on Folio has its own feed, in full
     author: "dana",
     tags: ["Engineering", "Search"],
     daysAgo: 27,
-    body: `Search results should be ranked by relevance, show why they matched, and never break because someone typed a quotation mark.
+    body: `Search results should put the obvious answer first, show why they matched, and never break because someone typed a quotation mark.
 
-Folio ranks with BM25 over titles, excerpts, tags and body text, highlights the matching words, and treats whatever a reader types as words, never as query syntax.`,
+Folio lists the posts whose title or tags hold your words first, then the newest posts that mention them, highlights the matching words, and treats whatever a reader types as words, never as query syntax. It answers just as fast with a hundred thousand posts as with a hundred.`,
   },
   {
     title: "Accessibility is part of the layout",
