@@ -3,6 +3,7 @@ import { app } from "./app";
 import type { Env } from "./env";
 import { consumeEvents } from "./queue";
 import { runScheduled } from "./scheduled";
+import { localCache } from "./services/cache";
 
 export { PublicationHub } from "../durable-objects/publication-hub";
 export { RateLimiter } from "../durable-objects/rate-limiter";
@@ -45,7 +46,7 @@ async function benchKvPutFloor(env: Env) {
 }
 
 async function benchCacheFloor() {
-  const cache = (caches as unknown as { default: Cache }).default;
+  const cache = localCache();
   const url = `https://bench.folio.internal/${crypto.randomUUID()}`;
   await cache.put(
     url,

@@ -57,8 +57,8 @@ interface KnownGeneration {
 
 // Per isolate: lost on eviction, rebuilt from KV on demand. Bounded, because
 // scope names come from request paths and anyone can ask for made-up ones.
-const MAX_KNOWN_GENERATIONS = 10_000;
-const knownGenerations = new Map<string, KnownGeneration>();
+// Each counts as one against the bound.
+const knownGenerations = new ByteBudgetLru<KnownGeneration>(10_000);
 
 /** An entry as held in memory: its body encoded once, not on every answer. */
 interface HeldEntry {
@@ -67,16 +67,6 @@ interface HeldEntry {
 }
 const memoryEntries = new ByteBudgetLru<HeldEntry>(MEMORY_BUDGET_BYTES);
 const encoder = new TextEncoder();
-
-function know(scope: string, entry: KnownGeneration) {
-  knownGenerations.delete(scope);
-  if (knownGenerations.size >= MAX_KNOWN_GENERATIONS) {
-    // The oldest insertion goes first: usually one that has already expired.
-    const oldest = knownGenerations.keys().next().value;
-    if (oldest !== undefined) knownGenerations.delete(oldest);
-  }
-  knownGenerations.set(scope, entry);
-}
 
 /** A scope's current generation as this isolate knows it (at most GENERATION_TTL_MS old). */
 export async function generationOf(env: Env, scope: string, now = Date.now()): Promise<number> {
@@ -87,7 +77,7 @@ export async function generationOf(env: Env, scope: string, now = Date.now()): P
   const value = await env.CACHE.get(generationKey(scope));
   // Generations only grow: a read that raced a newer remembered value loses.
   const gen = Math.max(Number(value ?? 0), knownGenerations.get(scope)?.gen ?? 0);
-  know(scope, { gen, until: Date.now() + GENERATION_TTL_MS });
+  knownGenerations.set(scope, { gen, until: Date.now() + GENERATION_TTL_MS }, 1);
   return gen;
 }
 
@@ -102,12 +92,11 @@ export function rememberGenerations(generations: Record<string, number>) {
   const until = Date.now() + GENERATION_TTL_MS;
   for (const [scope, gen] of Object.entries(generations)) {
     const newest = Math.max(gen, knownGenerations.get(scope)?.gen ?? 0);
-    know(scope, { gen: newest, until });
+    knownGenerations.set(scope, { gen: newest, until }, 1);
   }
 }
 
-const MAX_HELD_VALUES = 1_000;
-const heldValues = new Map<string, { value: unknown; generation: number }>();
+const heldValues = new ByteBudgetLru<{ value: unknown; generation: number }>(1_000);
 
 /**
  * A value read from D1 (e.g. a publication), held in the isolate while the
@@ -124,13 +113,11 @@ export async function heldWhileCurrent<T>(
   const held = heldValues.get(scope);
   if (held?.generation === generation) return held.value as T;
   const value = await load();
-  heldValues.delete(scope);
-  if (value === null) return null;
-  if (heldValues.size >= MAX_HELD_VALUES) {
-    const oldest = heldValues.keys().next().value;
-    if (oldest !== undefined) heldValues.delete(oldest);
+  if (value === null) {
+    heldValues.delete(scope);
+    return null;
   }
-  heldValues.set(scope, { value, generation });
+  heldValues.set(scope, { value, generation }, 1);
   return value;
 }
 
@@ -158,7 +145,7 @@ export async function cacheKey(env: Env, scopeList: string[], path: string): Pro
 }
 
 // The DOM lib's CacheStorage type (needed by the Remix client) hides workerd's `caches.default`.
-const localCache = () => (caches as unknown as { default: Cache }).default;
+export const localCache = () => (caches as unknown as { default: Cache }).default;
 
 const localUrl = (key: string) => `https://cache.folio.internal/${encodeURIComponent(key)}`;
 

@@ -6,8 +6,7 @@ import { actorFromAccessToken } from "../../services/auth-tokens";
 import type { Actor } from "../../services/context";
 import { serviceContext } from "../../services/context";
 import { resolveSession, sessionTokenFrom } from "../../services/sessions";
-
-const CONTENT_API = /^\/api\/v1\/content(\/|$)/;
+import { isContentApiPath } from "../content-api-path";
 
 /**
  * Works out who is calling, without requiring anyone: `Authorization: Bearer`
@@ -41,7 +40,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 
   // The Content API is public and read-only: a session cookie changes none of its
   // answers (publicCache still keeps them out of shared caches), so it is not looked up.
-  if (CONTENT_API.test(c.req.path)) return next();
+  if (isContentApiPath(c.req.path)) return next();
 
   const session = await resolveSession(services, sessionTokenFrom(c.req.header("cookie")));
   if (session) {

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env";
+import { isContentApiPath } from "../content-api-path";
 
-const CONTENT_API = /^\/api\/v1\/content(\/|$)/;
 const ALLOW_HEADERS =
   "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-File-Name, X-Request-Id, traceparent";
 const EXPOSE_HEADERS = "ETag, Location, Retry-After, X-Request-Id, Link, Server-Timing";
@@ -16,7 +16,7 @@ export const cors = createMiddleware<AppEnv>(async (c, next) => {
   const isPreflight = c.req.method === "OPTIONS" && c.req.header("access-control-request-method");
   const headers = new Headers();
 
-  if (CONTENT_API.test(c.req.path)) {
+  if (isContentApiPath(c.req.path)) {
     headers.set("Access-Control-Allow-Origin", "*");
     headers.set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
   } else if (origin && allowedOrigins(c.env.CORS_ORIGINS).has(origin)) {
